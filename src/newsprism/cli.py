@@ -1,0 +1,250 @@
+"""The ``newsprism`` command. A thin face: parsing options and printing; the work is in the library.
+
+Exit codes: 0 success; 1 some input was rejected (everything else was stored); 2 usage error;
+3 nothing could be stored; 4 the thing asked for does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import demo as demo_corpus
+from .ingest import FieldMap, IngestOptions
+from .pipeline import IngestReport, ingest as run_ingest
+from .store import ArticleQuery, default_db_path, open_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one rejection, one line, however narrow the terminal
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NOTHING, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file (default: $NEWSPRISM_DB or ~/.local/share/newsprism/newsprism.db)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
+
+
+def _store(db: Path | None):
+    return open_store(db or default_db_path())
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def ingest(
+    targets: Annotated[list[str], typer.Argument(help="Files, directories, archives, URLs, or - for stdin")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    field: Annotated[Optional[list[str]], typer.Option("--field", help="Map a JSON/CSV field: article_field=input_field (e.g. text=maintext)")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format instead of sniffing: text, jsonl, json, csv, html, feed, warc, reuters-sgml")] = None,
+    max_doc_mb: Annotated[float, typer.Option(help="Largest single-article file read, in MB")] = 10.0,
+    allow_private_urls: Annotated[bool, typer.Option(help="Allow URLs on private or loopback addresses")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Read articles from any supported input and store them; re-ingesting the same input changes nothing."""
+    try:
+        opts = IngestOptions(fields=FieldMap.parse(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024),
+                             allow_private_urls=allow_private_urls, format=fmt)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from None
+    store = _store(db)
+    try:
+        report = _ingest_with_progress(targets, store, opts, show=not (quiet or as_json))
+    finally:
+        store.close()
+    if as_json:
+        _print_json({"db": str(store.path), **report.to_dict()})
+    else:
+        _print_ingest_summary(report, store.path)
+    raise typer.Exit(_ingest_exit_code(report))
+
+
+def _ingest_with_progress(targets: list[str], store, opts: IngestOptions, show: bool) -> IngestReport:
+    if not show:
+        return run_ingest(targets, store, opts)
+    with Progress(SpinnerColumn(), TextColumn("[bold]ingest[/]"), BarColumn(bar_width=None),
+                  TextColumn("{task.fields[read]} read · {task.fields[rej]} rejected · {task.fields[rate]}/s"),
+                  TextColumn("[dim]{task.fields[where]}[/]"), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("ingest", total=None, read=0, rej=0, rate=0, where="")
+        started, last = time.perf_counter(), [0.0]
+
+        def progress(read: int, rejected: int, where: str) -> None:
+            now = time.perf_counter()
+            if now - last[0] > 0.1:  # redraw at most ten times a second
+                last[0] = now
+                leaf = where.rsplit("/", 1)[-1][-40:]
+                bar.update(task, read=read, rej=rejected, rate=int(read / max(now - started, 1e-6)), where=leaf)
+
+        return run_ingest(targets, store, opts, progress)
+
+
+def _ingest_exit_code(report: IngestReport) -> int:
+    if report.rejected and report.read == 0:
+        return EXIT_NOTHING
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _print_ingest_summary(report: IngestReport, db: str) -> None:
+    for rej in report.rejected[:200]:
+        err.print(f"[red]rejected[/] {escape(rej.line())}")
+    if len(report.rejected) > 200:
+        err.print(f"[red]… and {len(report.rejected) - 200} more rejections[/] (newsprism stats --rejections)")
+    for warning in report.warnings[:50]:
+        err.print(f"[yellow]warning[/] {escape(warning)}")
+    rate = f"{report.read / report.seconds:,.0f} articles/s" if report.seconds and report.read else ""
+    console.print(
+        f"read {report.read:,} · [green]new {report.new:,}[/] · updated {report.updated:,} · "
+        f"duplicate {report.unchanged:,} · [red]rejected {len(report.rejected):,}[/] "
+        f"in {report.seconds:.1f}s {rate} → {escape(db)}"
+    )
+    if report.read and not report.stored:
+        console.print("nothing new: every article was already stored")
+
+
+def _article_row(a) -> dict[str, Any]:
+    return {"id": a.id, "published": a.published, "source": a.source, "lang": a.lang, "title": a.title or _lead(a)}
+
+
+def _lead(a, width: int = 90) -> str:
+    first = a.text[a.sentences[0][0]:a.sentences[0][1]] if a.sentences else a.text
+    return first if len(first) <= width else first[: width - 1] + "…"
+
+
+@app.command()
+def articles(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    source: Annotated[Optional[str], typer.Option(help="Only this outlet")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only this language (ISO 639-1)")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before YYYY-MM-DD")] = None,
+    limit: Annotated[int, typer.Option(help="How many")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many")] = 0,
+) -> None:
+    """List stored articles, newest first."""
+    store = _store(db)
+    rows = store.find_articles(ArticleQuery(source=source, lang=lang, since=since, until=until, limit=limit, offset=offset))
+    store.close()
+    if as_json:
+        _print_json([_article_row(a) for a in rows])
+        return
+    table = Table("id", "published", "source", "lang", "title", box=None, pad_edge=False)
+    for a in rows:
+        r = _article_row(a)
+        table.add_row(a.id, a.published or "-", escape(a.source or "-"), a.lang or "-", escape(r["title"]))
+    console.print(table)
+    console.print(f"[dim]{len(rows)} shown (offset {offset})[/]")
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="Article id (or an unambiguous prefix)")], db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Show one article: metadata, where each field came from, and its text."""
+    store = _store(db)
+    art = store.get_article(article_id)
+    store.close()
+    if art is None:
+        err.print(f"[red]no article {escape(article_id)!s}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    if as_json:
+        _print_json(art.to_dict())
+        return
+    console.print(f"[bold]{escape(art.title or _lead(art))}[/]")
+    meta = Table(box=None, show_header=False, pad_edge=False)
+    meta.add_row("id", art.id)
+    meta.add_row("source", f"{escape(art.source or '-')} [dim]({art.source_provenance})[/]")
+    meta.add_row("published", f"{art.published or '-'} [dim]({art.date_provenance}, {art.date_precision})[/]")
+    if "date_year_basis" in art.extra:
+        meta.add_row("", f"[yellow]year inferred from the {escape(art.extra['date_year_basis'])}[/]")
+    meta.add_row("language", art.lang or "-")
+    meta.add_row("url", escape(art.url or "-"))
+    meta.add_row("from", escape(f"{art.origin} [{art.record}]" if art.record else art.origin))
+    meta.add_row("sentences", str(len(art.sentences)))
+    for w in art.warnings:
+        meta.add_row("warning", f"[yellow]{escape(w)}[/]")
+    console.print(meta)
+    console.print()
+    console.print(escape(art.text))
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words that must all appear; \"quotes\" for a phrase; Chinese works too")],
+           db: DbOpt = None, as_json: JsonOpt = False, limit: int = 20) -> None:
+    """Full-text search over titles and texts."""
+    store = _store(db)
+    hits = store.search(query, limit)
+    store.close()
+    if as_json:
+        _print_json([{**_article_row(a), "snippet": snip} for a, snip in hits])
+        return
+    for a, snip in hits:
+        console.print(f"[bold]{a.id}[/] {a.published or '-'} [cyan]{escape(a.source or '-')}[/] {escape(a.title or '')}")
+        console.print(f"    {escape(snip)}")
+    console.print(f"[dim]{len(hits)} hit(s)[/]")
+
+
+@app.command()
+def stats(db: DbOpt = None, as_json: JsonOpt = False,
+          rejections: Annotated[bool, typer.Option("--rejections", help="List rejected inputs with their reasons")] = False) -> None:
+    """What the store holds: counts by language, source and date provenance, and rejected inputs."""
+    store = _store(db)
+    data = store.stats()
+    if rejections:
+        data["rejections"] = store.rejections(1000)
+    store.close()
+    if as_json:
+        _print_json(data)
+        return
+    console.print(f"[bold]{data['articles']:,}[/] articles from {data['sources']:,} sources in {escape(data['db'])} "
+                  f"(schema v{data['schema_version']}); published {data['published_range'][0]} … {data['published_range'][1]}; "
+                  f"{data['rejected_inputs']:,} rejected inputs")
+    for key in ("languages", "date_provenance", "top_sources"):
+        table = Table(key.replace("_", " "), "articles", box=None, pad_edge=False)
+        for name, count in data[key].items():
+            table.add_row(escape(str(name)), f"{count:,}")
+        console.print(table)
+    for rej in data.get("rejections", []):
+        where = f"{rej['origin']} [{rej['record']}]" if rej["record"] else rej["origin"]
+        console.print(f"[red]rejected[/] {escape(where)}: {escape(rej['reason'])} [dim](×{rej['times']})[/]")
+
+
+@app.command()
+def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
+         as_json: JsonOpt = False) -> None:
+    """Run the main job on the bundled demo corpus: ingest it and show what the store holds."""
+    path = db or default_db_path().with_name("demo.db")
+    store = open_store(path)
+    report = run_ingest([str(demo_corpus.corpus_path())], store)
+    data = store.stats()
+    listing = store.find_articles(ArticleQuery(limit=10))
+    store.close()
+    if as_json:
+        _print_json({"ingest": report.to_dict(), "stats": data})
+        raise typer.Exit(_ingest_exit_code(report))
+    _print_ingest_summary(report, str(path))
+    console.print(f"[bold]{data['articles']}[/] articles · languages {data['languages']} · sources {data['sources']}")
+    table = Table("id", "published", "source", "lang", "title", box=None, pad_edge=False, title="newest articles")
+    for a in listing:
+        table.add_row(a.id, a.published or "-", escape(a.source or "-"), a.lang or "-", escape(a.title or _lead(a)))
+    console.print(table)
+    console.print(f"[dim]next: newsprism articles --db {escape(str(path))} · newsprism search --db {escape(str(path))} NATO[/]")
+    raise typer.Exit(_ingest_exit_code(report))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

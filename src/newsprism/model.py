@@ -1,0 +1,104 @@
+"""Central data types. Every stage reads and writes these; nothing else defines article-shaped data.
+
+Offsets are Python string indices (code points) into ``Article.text`` as stored, so a span
+``(article_id, start, end)`` always points at the exact characters a statement rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Where a publication date came from, most trusted first (DESIGN.md: metadata > header > dateline > URL).
+DATE_PROVENANCES = ("metadata", "header", "dateline", "dateline-year-inferred", "url", "none")
+DATE_PRECISIONS = ("datetime", "day", "month", "year", "none")
+# Where an outlet name came from.
+SOURCE_PROVENANCES = ("metadata", "feed", "dateline", "credit", "domain", "filename", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) of one article's stored text."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def text(self, article_text: str) -> str:
+        return article_text[self.start : self.end]
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """What a reader found in its input, before normalization.
+
+    ``published`` is whatever the input said (a string, or None); normalization parses it and
+    decides its provenance. ``origin`` names the file and ``record`` the position inside it, so
+    any later complaint can point a user at the exact input.
+    """
+
+    text: str
+    origin: str
+    record: str | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: str | None = None
+    external_id: str | None = None
+    # A date found in a leading metadata header (" date 2023-05-04 ..."), set by the text reader.
+    header_date: str | None = None
+    # Sources trust: "metadata" for structured fields, "feed" for a feed's title, etc.
+    source_provenance: str = "metadata"
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    """A normalized article as stored. ``id`` is stable: ingesting the same input again yields it again."""
+
+    id: str
+    text: str
+    title: str | None
+    source: str | None
+    source_provenance: str
+    url: str | None
+    lang: str | None
+    published: str | None  # ISO 8601 date or datetime, as precise as ``date_precision`` says
+    date_provenance: str
+    date_precision: str
+    sentences: list[tuple[int, int]]  # character spans of sentences in ``text``
+    origin: str
+    record: str | None = None
+    external_id: str | None = None
+    content_hash: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def sentence_spans(self) -> list[Span]:
+        return [Span(self.id, s, e) for s, e in self.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sentences"] = [list(s) for s in self.sentences]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Article":
+        d = dict(d)
+        d["sentences"] = [tuple(s) for s in d.get("sentences") or []]
+        return cls(**d)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input (or one record of it) that could not become an article, and why, in one line."""
+
+    origin: str
+    reason: str
+    record: str | None = None
+
+    def line(self) -> str:
+        where = f"{self.origin} [{self.record}]" if self.record else self.origin
+        return f"{where}: {self.reason}"

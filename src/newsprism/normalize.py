@@ -1,0 +1,380 @@
+"""Normalize: turn a reader's ``RawRecord`` into a stored ``Article``.
+
+Unicode and whitespace are normalized first, so every later character span refers to the
+stored text. Then: language, sentence spans, publication date (metadata > header > dateline >
+URL, with its provenance and precision), outlet name, and the stable article id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .model import Article, RawRecord
+
+# --- text -------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_NEWLINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
+
+
+def clean_text(text: str) -> str:
+    """NFC, one kind of line break, no control characters, single spaces, at most one blank line."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
+
+
+# --- language -----------------------------------------------------------------------------------
+
+_LANG_ALIASES = {"zh-cn": "zh", "zh-tw": "zh", "zh-hans": "zh", "zh-hant": "zh", "eng": "en", "zho": "zh", "chi": "zh", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es"}
+
+
+def normalize_lang(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-")
+    if code in _LANG_ALIASES:
+        return _LANG_ALIASES[code]
+    base = code.split("-")[0]
+    return base if 2 <= len(base) <= 3 and base.isalpha() else None
+
+
+def detect_language(text: str) -> str | None:
+    import py3langid
+
+    # 600 characters identify a language reliably; the cost of langid grows with the length.
+    sample = text[:600]
+    if len(sample.strip()) < 3:
+        return None
+    lang, _score = py3langid.classify(sample)
+    return lang
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_SENTENCEX_LANGS = {"zh": "zh", "ja": "ja"}
+
+
+def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
+    """Character spans of sentences; paragraph breaks always end a sentence."""
+    from sentencex import segment
+
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for piece in segment(_SENTENCEX_LANGS.get(lang or "", lang or "en"), text):
+        stripped = piece.strip()
+        if not stripped:
+            pos += len(piece) if text.startswith(piece, pos) else 0
+            continue
+        start = text.find(stripped, pos)
+        if start < 0:  # the segmenter altered the text; fall back to a search from the start of the piece
+            continue
+        end = start + len(stripped)
+        # A segment may swallow a paragraph break; split there.
+        for part in re.finditer(r"[^\n]+", text[start:end]):
+            s, e = start + part.start(), start + part.end()
+            if text[s:e].strip():
+                spans.append((s, e))
+        pos = end
+    return spans
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+_MONTHS = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for m in names}
+_MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+
+
+def parse_date(value: str | None) -> tuple[str, str] | None:
+    """Parse a metadata date string into (ISO value, precision). None when it is not a date."""
+    if not value:
+        return None
+    value = value.strip()
+    m = _ISO.match(value)
+    if m:
+        y, mo, d, hh, mm, ss, tz = m.groups()
+        try:
+            if hh is not None:
+                stamp = datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))
+                iso = stamp.isoformat()
+                if tz:
+                    iso += "+00:00" if tz == "Z" else (tz if ":" in tz else tz[:3] + ":" + tz[3:])
+                return iso, "datetime"
+            if d is not None:
+                return date(int(y), int(mo), int(d)).isoformat(), "day"
+            if mo is not None:
+                return f"{int(y):04d}-{int(mo):02d}", "month" if 1 <= int(mo) <= 12 else None  # type: ignore[return-value]
+            return f"{int(y):04d}", "year"
+        except ValueError:
+            return None
+    return _parse_free_date(value)
+
+
+def _parse_free_date(value: str) -> tuple[str, str] | None:
+    from dateutil import parser
+
+    try:
+        a = parser.parse(value, default=datetime(1, 1, 1), fuzzy=False)
+        b = parser.parse(value, default=datetime(2, 2, 2, 2, 2, 2))
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+    if a.year != b.year:
+        return None  # no year: not a usable publication date on its own
+    if a.month != b.month:
+        return f"{a.year:04d}", "year"
+    if a.day != b.day:
+        return f"{a.year:04d}-{a.month:02d}", "month"
+    if a.hour != b.hour or a.minute != b.minute:
+        return a.date().isoformat(), "day"
+    iso = a.isoformat()
+    return iso, "datetime"
+
+
+@dataclass
+class Dateline:
+    outlet: str | None
+    place: str | None
+    month: int
+    day: int
+    year: int | None
+    end: int  # where the dateline ends in the text
+
+
+_OUTLET_WORDS = re.compile(
+    r"\b(News|Network|Agency|Press|Times|Post|Daily|Herald|Journal|Tribune|Gazette|Telegraph|Radio|TV|"
+    r"Television|Broadcasting|Online|Net|Service|Xinhua|Reuters|AFP|AP|Kyodo|Yonhap|Tass|Bloomberg|Nikkei|"
+    r"Guardian|Observer|Chronicle|Express|Mail|Mirror|Wire|Media|Zeitung|Presse|Noticias|Diario|Agencia)\b"
+)
+_EN_DATELINE = re.compile(
+    r"^(?P<head>[A-Z][^,\n]{1,60}?),\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?"
+    + _MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b"
+    r"(?:\s*\((?P<credit>[^)\n]{2,30})\))?"
+)
+_ZH_DATELINE = re.compile(
+    r"^(?P<outlet>[\u4e00-\u9fff]{1,8}?(?:网|社|报|台|新闻))(?P<place>[\u4e00-\u9fff]{0,6}?)"
+    r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
+)
+_CREDIT = re.compile(r"\((Reuters|AP|AFP|Xinhua|Bloomberg|Kyodo|Yonhap|dpa|EFE|ANSA|UPI|CNN)\)")
+
+
+def find_dateline(text: str) -> Dateline | None:
+    head = text[:300]
+    m = _ZH_DATELINE.match(head)
+    if m:
+        return Dateline(m.group("outlet"), m.group("place") or None, int(m.group("month")), int(m.group("day")),
+                        int(m.group("year")) if m.group("year") else None, m.end())
+    m = _EN_DATELINE.match(head)
+    if not m:
+        return None
+    lead = m.group("head").strip()
+    credit = m.group("credit")
+    outlet = credit if credit else (lead if _OUTLET_WORDS.search(lead) else None)
+    place = None if outlet == lead else lead
+    month = _MONTHS[m.group(2).lower().rstrip(".")[:3] if m.group(2).lower()[:4] != "sept" else "sep"]
+    return Dateline(outlet, place, month, int(m.group("day")), int(m.group("year")) if m.group("year") else None, m.end())
+
+
+_YEAR_MENTION = re.compile(r"(?<!\d)(19[5-9]\d|20\d{2})(?!\d)")
+
+
+def infer_year(text: str, month: int, day: int, context_year: int | None, today: date) -> tuple[int, str]:
+    """Pick the year of a year-less dateline, and say what it rests on.
+
+    Years printed in the text come first (the most frequent one, the latest on a tie), never
+    one that would put the date in the future; then the run's context (the latest dated article
+    read before it); then the current year, rolled back if that would be in the future.
+    """
+    counts = Counter(int(y) for y in _YEAR_MENTION.findall(text))
+    plausible = [y for y in counts if y <= today.year and _valid(y, month, day) and date(y, month, day) <= today]
+    if plausible:
+        best = max(plausible, key=lambda y: (counts[y], y))
+        return best, "year printed in the text"
+    if context_year and _valid(context_year, month, day):
+        return context_year, "year of the articles read before it"
+    year = today.year if _valid(today.year, month, day) and date(today.year, month, day) <= today else today.year - 1
+    return year, "ingest date"
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/")
+
+
+def url_date(url: str | None) -> tuple[str, str] | None:
+    if not url:
+        return None
+    url = unwrap_archive_url(url)
+    m = _URL_DAY.search(url)
+    if m and _valid(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), "day"
+    m = _URL_MONTH.search(url)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "month"
+    return None
+
+
+# --- outlets and ids -------------------------------------------------------------------------------
+
+_ARCHIVE = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$")
+
+
+def unwrap_archive_url(url: str) -> str:
+    """The original URL of a Wayback Machine snapshot; other URLs unchanged."""
+    m = _ARCHIVE.match(url)
+    return m.group(1) if m else url
+
+
+def url_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urllib.parse.urlsplit(unwrap_archive_url(url)).hostname
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def canonical_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url.strip())
+    query = urllib.parse.urlencode(
+        [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if not k.lower().startswith(("utm_", "fbclid", "gclid"))]
+    )
+    return urllib.parse.urlunsplit((parts.scheme.lower(), (parts.hostname or "").lower(), parts.path, query, ""))
+
+
+def _digest(*parts: str | None) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update((p or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+def article_id(raw: RawRecord, title: str | None, text: str, source: str | None) -> str:
+    """A stable id: the same input gives the same id on every run, on every machine.
+
+    Keyed by canonical URL where there is one, else by the record's own id within its
+    collection, else by content; never by file path, so moving files does not duplicate them.
+    """
+    if raw.url:
+        return _digest("url", canonical_url(raw.url))
+    if raw.external_id:
+        collection = source or _collection_name(raw.origin)
+        return _digest("xid", collection, raw.external_id)
+    return _digest("content", source, title, text)
+
+
+def _collection_name(origin: str) -> str:
+    leaf = origin.rsplit("!", 1)[0].rsplit("/", 1)[-1]
+    return leaf.split(".", 1)[0]
+
+
+def _source_from_filename(origin: str) -> str:
+    leaf = origin.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    return leaf.rsplit(".", 1)[0] if "." in leaf else leaf
+
+
+# --- the stage -----------------------------------------------------------------------------------
+
+
+@dataclass
+class NormalizeContext:
+    """State carried across the records of one run: the year context for year-less datelines."""
+
+    today: date = field(default_factory=date.today)
+    last_year: int | None = None
+
+
+def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
+    ctx = ctx or NormalizeContext()
+    text = clean_text(raw.text)
+    if not text:
+        raise ValueError("article text is empty after cleaning")
+    title = clean_text(raw.title) if raw.title else None
+    title = title or None
+    extra = dict(raw.extra)
+    warnings = list(raw.warnings)
+
+    lang = normalize_lang(raw.lang) or detect_language(f"{title}\n{text}" if title else text)
+
+    dateline = find_dateline(text)
+    published, provenance, precision = None, "none", "none"
+    meta = parse_date(raw.published)
+    if raw.published and not meta:
+        warnings.append(f"unparseable date {raw.published!r} in metadata; ignored")
+    header = parse_date(raw.header_date)
+    if meta:
+        (published, precision), provenance = meta, "metadata"
+    elif header:
+        (published, precision), provenance = header, "header"
+    elif dateline and _valid(dateline.year or 2000, dateline.month, dateline.day):
+        if dateline.year:
+            published, provenance = date(dateline.year, dateline.month, dateline.day).isoformat(), "dateline"
+        else:
+            year, basis = infer_year(text, dateline.month, dateline.day, ctx.last_year, ctx.today)
+            published, provenance = date(year, dateline.month, dateline.day).isoformat(), "dateline-year-inferred"
+            extra["date_year_basis"] = basis
+        precision = "day"
+    elif (from_url := url_date(raw.url)) is not None:
+        (published, precision), provenance = from_url, "url"
+    if published and provenance != "dateline-year-inferred":
+        ctx.last_year = int(published[:4])
+
+    source, source_prov = _clean_source(raw.source), raw.source_provenance if raw.source else "none"
+    if not source and dateline and dateline.outlet:
+        source, source_prov = dateline.outlet, "dateline"
+    if not source and (credit := _CREDIT.search(text[:400])):
+        source, source_prov = credit.group(1), "credit"
+    if not source and (domain := url_domain(raw.url)):
+        source, source_prov = domain, "domain"
+    if not source and not raw.url and raw.origin not in ("<stdin>",):
+        source, source_prov = _source_from_filename(raw.origin), "filename"
+    if dateline and dateline.place:
+        extra["dateline_place"] = dateline.place
+
+    return Article(
+        id=article_id(raw, title, text, source),
+        text=text,
+        title=title,
+        source=source,
+        source_provenance=source_prov,
+        url=raw.url,
+        lang=lang,
+        published=published,
+        date_provenance=provenance,
+        date_precision=precision,
+        sentences=sentence_spans(text, lang),
+        origin=raw.origin,
+        record=raw.record,
+        external_id=raw.external_id,
+        content_hash=_digest(title, text),
+        extra=extra,
+        warnings=warnings,
+    )
+
+
+def _clean_source(source: str | None) -> str | None:
+    if not source:
+        return None
+    source = " ".join(source.split())
+    return source or None
