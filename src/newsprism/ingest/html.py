@@ -33,6 +33,8 @@ def extract_page(page: str, origin: str, url: str | None = None, record: str | N
     try:
         doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False)
         doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else doc
+    except ImportError:
+        raise  # a broken installation, not a broken page
     except Exception as exc:  # trafilatura raises a variety of parser errors on broken markup
         return Rejection(origin, f"malformed HTML: {type(exc).__name__}: {exc}", record)
     if not doc or not (doc.get("text") or "").strip():
