@@ -20,16 +20,18 @@ from .model import Article, RawRecord
 # --- text -------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_MANY_NEWLINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
+# Only runs that change: two or more blanks, or any single blank that is not a plain space
+# (matching every lone space would rewrite each word boundary, and cost most of the stage).
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_EDGES = re.compile(r" \n ?|\n ")
+_MANY_NEWLINES = re.compile(r"\n\n\n+")
 
 
 def clean_text(text: str) -> str:
     """NFC, one kind of line break, no control characters, single spaces, at most one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))  # after _SPACES, a line edge has at most one space
     text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
 
@@ -84,11 +86,12 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
         if start < 0:  # the segmenter altered the text; fall back to a search from the start of the piece
             continue
         end = start + len(stripped)
-        # A segment may swallow a paragraph break; split there.
-        for part in re.finditer(r"[^\n]+", text[start:end]):
-            s, e = start + part.start(), start + part.end()
-            if text[s:e].strip():
-                spans.append((s, e))
+        if "\n" in stripped:  # a segment may swallow a paragraph break; split there
+            for part in re.finditer(r"[^\n]+", stripped):
+                if part.group().strip():
+                    spans.append((start + part.start(), start + part.end()))
+        else:
+            spans.append((start, end))
         pos = end
     return spans
 

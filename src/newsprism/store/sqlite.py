@@ -27,7 +27,9 @@ _COLUMNS = (
 
 def fts_text(text: str | None) -> str:
     """Put spaces around CJK characters so FTS5's unicode61 tokenizer indexes each as a token."""
-    return _CJK.sub(r" \1 ", text or "")
+    if not text or not _CJK.search(text):
+        return text or ""
+    return _CJK.sub(r" \1 ", text)
 
 
 def fts_query(query: str) -> str:
