@@ -59,6 +59,11 @@ def test_demo_builds_the_demo_store(cli):
     data = json.loads(out)
     assert code == 0 and data["stats"]["articles"] == 40
     assert set(data["stats"]["languages"]) == {"en", "zh", "es", "de"}
+    assert len(data["stories"]) == 15 and data["stories"][0]["size"] == 5
+    # Running it again adds nothing and clusters nothing: the store is the same.
+    code, out, _ = cli("demo", "--json")
+    again = json.loads(out)
+    assert again["ingest"]["new"] == 0 and again["cluster"]["articles"] == 0
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
@@ -70,3 +75,41 @@ def test_seeds_acceptance(cli):
     assert [(r["lang"], r["published"]) for r in rows] == [("en", "2023-05-04"), ("en", "2023-05-05")]
     assert all(r["source"] for r in rows)
     assert json.loads(cli("ingest", str(SEEDS), "--json")[1])["new"] == 0
+
+
+def test_cluster_stories_story_and_edits(cli):
+    from newsprism import demo
+
+    cli("ingest", str(demo.corpus_path()), "--quiet")
+    code, out, _ = cli("cluster", "--json")
+    assert code == 0 and json.loads(out)["articles"] == 40
+    code, out, _ = cli("stories", "--json", "--biggest")
+    rows = json.loads(out)
+    assert rows[0]["size"] == 5 and set(rows[0]["languages"]) == {"en", "es", "zh"}
+    ferry, quake = rows[0]["id"], next(r["id"] for r in rows if "Peru" in r["title"] or "秘鲁" in r["title"])
+    code, out, _ = cli("story", str(ferry), "--json")
+    members = json.loads(out)["articles"]
+    assert {m["method"] for m in members} >= {"new", "duplicate"}
+    assert any(link["type"] == "copy-of" for m in members for link in m["links"])
+    assert cli("merge", str(ferry), str(quake))[0] == 0
+    code, out, _ = cli("story", str(quake))
+    assert f"merged into {ferry}" in out
+    assert cli("split", "d37")[0] == 0 and cli("move", "d37", str(ferry))[0] == 0
+    code, out, _ = cli("story", str(ferry), "--json")
+    assert len(json.loads(out)["articles"]) == 5 + 4 + 1
+    assert cli("story", "9999")[0] == 4 and cli("move", "d37", "9999")[0] == 4
+
+
+def test_eval_clustering_on_the_demo_corpus(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprism import demo
+    from newsprism.cli import app
+
+    out_file = tmp_path / "assignments.jsonl"
+    res = CliRunner().invoke(app, ["eval", "clustering", str(demo.corpus_path()), "--out", str(out_file)])
+    result = json.loads(res.stdout)
+    assert res.exit_code == 0 and result["articles"] == 40 and result["missing"] == 0
+    assert result["bcubed_f1"] == 1.0 and result["pairwise_f1"] == 1.0
+    lines = [json.loads(l) for l in out_file.read_text().splitlines()]
+    assert len(lines) == 40 and {"id", "story"} == set(lines[0])

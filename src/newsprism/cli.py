@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
-from .pipeline import IngestReport, ingest as run_ingest
+from .pipeline import IngestReport, cluster as run_cluster, ingest as run_ingest
 from .store import ArticleQuery, default_db_path, open_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
@@ -219,26 +219,151 @@ def stats(db: DbOpt = None, as_json: JsonOpt = False,
         console.print(f"[red]rejected[/] {escape(where)}: {escape(rej['reason'])} [dim](×{rej['times']})[/]")
 
 
+@app.command("cluster")
+def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
+                rebuild: Annotated[bool, typer.Option(help="Forget automatic decisions and cluster everything again (manual edits stay)")] = False,
+                config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON (default: the shipped, dev-trained one)")] = None) -> None:
+    """Put new articles into stories (incremental: only articles in no story yet)."""
+    from .cluster import ClusterConfig
+
+    store = _store(db)
+    cfg = ClusterConfig.load(config) if config else None
+    with Progress(SpinnerColumn(), TextColumn("[bold]cluster[/]"), BarColumn(bar_width=None),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task("cluster", total=None)
+        report = run_cluster(store, cfg, rebuild=rebuild,
+                             progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
+    store.close()
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    console.print(f"{report.articles:,} articles clustered: {report.new_stories:,} new stories, {report.joined:,} joined one, "
+                  f"{report.duplicates:,} duplicates in {report.seconds:.1f}s (config {escape(report.config_version)})")
+
+
+@app.command()
+def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: int = 30, offset: int = 0,
+            min_size: Annotated[int, typer.Option(help="Only stories with at least this many articles")] = 1,
+            biggest: Annotated[bool, typer.Option(help="Biggest first instead of most recent first")] = False) -> None:
+    """List stories: size, outlets, languages, date range, representative title."""
+    store = _store(db)
+    rows = store.list_stories(limit=limit, offset=offset, min_size=min_size, order="size" if biggest else "recent")
+    store.close()
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("story", "size", "dates", "languages", "sources", "title", box=None, pad_edge=False)
+    for r in rows:
+        dates = f"{(r['first_published'] or '-')[:10]}…{(r['last_published'] or '-')[:10]}"
+        table.add_row(str(r["id"]), str(r["size"]), dates, ",".join(r["languages"]), escape(", ".join(r["sources"])[:40]), escape(r["title"][:70]))
+    console.print(table)
+
+
+@app.command()
+def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """One story: its articles, how each joined, and links between them (copy-of, update-of, translation-of)."""
+    store = _store(db)
+    resolved = store.resolve_story(story_id)
+    members = store.story_members(resolved) if resolved is not None else []
+    store.close()
+    if not members:
+        err.print(f"[red]no story {story_id}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    if as_json:
+        _print_json({"id": resolved, "articles": [{**_article_row(a), **info} for a, info in members]})
+        return
+    if resolved != story_id:
+        console.print(f"[dim]story {story_id} was merged into {resolved}[/]")
+    console.print(f"[bold]story {resolved}[/]: {len(members)} articles")
+    for a, info in members:
+        links = "; ".join(f"{l['type']} {l['target_id']}" for l in info["links"])
+        console.print(f"  {a.id} {a.published or '-':10.10} {a.lang or '-':3} [cyan]{escape(a.source or '-')}[/] "
+                      f"{escape(a.title or _lead(a))} [dim]{info['method']}{' · ' + escape(links) if links else ''}[/]")
+
+
+def _article_ids(store, ids: list[str]) -> list[str]:
+    out = []
+    for given in ids:
+        art = store.get_article(given)
+        if art is None:
+            err.print(f"[red]no article {escape(given)}[/]")
+            raise typer.Exit(EXIT_NOT_FOUND)
+        out.append(art.id)
+    return out
+
+
+@app.command()
+def merge(target: int, others: list[int], db: DbOpt = None) -> None:
+    """Merge stories into TARGET. Later automatic runs keep them together."""
+    store = _store(db)
+    for sid in [target, *others]:
+        if store.resolve_story(sid) != sid:
+            err.print(f"[red]no story {sid} (or it was merged already)[/]")
+            raise typer.Exit(EXIT_NOT_FOUND)
+    store.merge_stories(target, others)
+    store.close()
+    console.print(f"merged {', '.join(map(str, others))} into story {target}")
+
+
+@app.command()
+def split(articles: list[str], db: DbOpt = None) -> None:
+    """Take articles out of their story into a new story of their own."""
+    store = _store(db)
+    sid = store.move_articles(_article_ids(store, articles), None, action="split")
+    store.close()
+    console.print(f"new story {sid} with {len(articles)} article(s)")
+
+
+@app.command()
+def move(article: str, story_id: int, db: DbOpt = None) -> None:
+    """Move one article to another story. Later automatic runs leave it there."""
+    store = _store(db)
+    target = store.resolve_story(story_id)
+    if target is None:
+        err.print(f"[red]no story {story_id}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    store.move_articles(_article_ids(store, [article]), target)
+    store.close()
+    console.print(f"moved {article} to story {target}")
+
+
+eval_app = typer.Typer(help="Score newsprism on benchmark files", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("clustering")
+def eval_clustering(file: Path, out: Annotated[Optional[Path], typer.Option("--out", help="Write {id, story} lines here")] = None,
+                    config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON")] = None) -> None:
+    """Ingest a common-format file into a fresh store, cluster it in publication order, and score it."""
+    from .eval.clustering import evaluate
+
+    result = evaluate(file, out, config)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
 @app.command()
 def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:
-    """Run the main job on the bundled demo corpus: ingest it and show what the store holds."""
+    """Run the main job on the bundled demo corpus: ingest it, group it into stories, list them."""
     path = db or default_db_path().with_name("demo.db")
     store = open_store(path)
     report = run_ingest([str(demo_corpus.corpus_path())], store)
+    clustered = run_cluster(store)
     data = store.stats()
-    listing = store.find_articles(ArticleQuery(limit=10))
+    listing = store.list_stories(limit=20, order="size")
     store.close()
     if as_json:
-        _print_json({"ingest": report.to_dict(), "stats": data})
+        _print_json({"ingest": report.to_dict(), "cluster": clustered.to_dict(), "stats": data, "stories": listing})
         raise typer.Exit(_ingest_exit_code(report))
     _print_ingest_summary(report, str(path))
-    console.print(f"[bold]{data['articles']}[/] articles · languages {data['languages']} · sources {data['sources']}")
-    table = Table("id", "published", "source", "lang", "title", box=None, pad_edge=False, title="newest articles")
-    for a in listing:
-        table.add_row(a.id, a.published or "-", escape(a.source or "-"), a.lang or "-", escape(a.title or _lead(a)))
+    console.print(f"[bold]{data['articles']}[/] articles · languages {data['languages']} · {data['sources']} sources · "
+                  f"{clustered.articles} clustered this run")
+    table = Table("story", "size", "languages", "sources", "title", box=None, pad_edge=False, title="stories, biggest first")
+    for r in listing:
+        table.add_row(str(r["id"]), str(r["size"]), ",".join(r["languages"]), escape(", ".join(r["sources"])[:45]), escape(r["title"][:60]))
     console.print(table)
-    console.print(f"[dim]next: newsprism articles --db {escape(str(path))} · newsprism search --db {escape(str(path))} NATO[/]")
+    console.print(f"[dim]next: newsprism story 1 --db {escape(str(path))} · newsprism search --db {escape(str(path))} 渡轮[/]")
     raise typer.Exit(_ingest_exit_code(report))
 
 

@@ -201,6 +201,187 @@ class SQLiteStore:
             "top_sources": group("source"),
         }
 
+    # --- stories --------------------------------------------------------------------------------
+
+    def unassigned_articles(self) -> Iterator[Article]:
+        """Articles in no story yet, in publication order (undated last, then ingest order)."""
+        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        sql = (f"SELECT {cols} FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+               "WHERE m.article_id IS NULL ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid")
+        for row in self.db.execute(sql).fetchall():
+            yield _article(row)
+
+    def members_since(self, day_iso: str | None) -> Iterator[tuple[Article, int, str]]:
+        """(article, story id, method) for every member of stories active on or after a day (all if None)."""
+        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        where = ""
+        params: tuple = ()
+        if day_iso:
+            where = ("WHERE m.story_id IN (SELECT m2.story_id FROM story_members m2 JOIN articles a2 ON a2.id = m2.article_id "
+                     "GROUP BY m2.story_id HAVING max(coalesce(a2.published, '9999')) >= ?)")
+            params = (day_iso,)
+        sql = (f"SELECT {cols}, m.story_id, m.method FROM story_members m JOIN articles a ON a.id = m.article_id {where} "
+               "ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid")
+        for row in self.db.execute(sql, params).fetchall():
+            d = dict(row)
+            sid, method = d.pop("story_id"), d.pop("method")
+            yield _article_from_dict(d), sid, method
+
+    def max_story_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
+
+    def save_assignments(self, assignments: Iterable[Any]) -> None:
+        now = _now()
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for a in assignments:
+                cur.execute("INSERT OR IGNORE INTO stories(id, created_at, updated_at) VALUES (?, ?, ?)", (a.story_id, now, now))
+                cur.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, a.story_id))
+                cur.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, ?, ?, ?)",
+                            (a.article_id, a.story_id, a.score, a.method, now))
+                for link in a.links:
+                    cur.execute("INSERT OR REPLACE INTO article_links(article_id, type, target_id, score) VALUES (?, ?, ?, ?)",
+                                (link.article_id, link.type, link.target_id, link.score))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def clear_automatic_assignments(self) -> None:
+        """Forget what clustering decided (for a rebuild); what users decided by hand stays."""
+        with self._tx() as cur:
+            cur.execute("DELETE FROM story_members WHERE method != 'manual'")
+            cur.execute("DELETE FROM article_links")
+            cur.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members) AND merged_into IS NULL")
+            cur.execute("DELETE FROM meta WHERE key = 'cluster.docfreq'")
+
+    def get_vectors(self, ids: list[str], model: str) -> dict[str, Any]:
+        import numpy as np
+
+        out = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            rows = self.db.execute(f"SELECT article_id, vec FROM article_vectors WHERE model = ? AND article_id IN ({','.join('?' * len(chunk))})",
+                                   (model, *chunk)).fetchall()
+            out.update({r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows})
+        return out
+
+    def put_vectors(self, items: dict[str, Any], model: str) -> None:
+        with self._tx() as cur:
+            cur.executemany("INSERT OR REPLACE INTO article_vectors(article_id, model, vec) VALUES (?, ?, ?)",
+                            [(k, model, v.astype("float32").tobytes()) for k, v in items.items()])
+
+    def get_meta(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put_meta(self, key: str, value: bytes | str) -> None:
+        with self._tx() as cur:
+            cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def list_stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
+        """Stories with size, outlets, languages, date range and a representative title."""
+        by = "last_published DESC, size DESC" if order == "recent" else "size DESC, last_published DESC"
+        rows = self.db.execute(
+            "SELECT m.story_id AS id, count(*) AS size, group_concat(DISTINCT a.source) AS sources, "
+            "group_concat(DISTINCT a.lang) AS languages, min(a.published) AS first_published, max(a.published) AS last_published "
+            "FROM story_members m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id HAVING count(*) >= ? "
+            f"ORDER BY {by} LIMIT ? OFFSET ?", (min_size, limit, offset)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["sources"] = sorted((d["sources"] or "").split(",")) if d["sources"] else []
+            d["languages"] = sorted((d["languages"] or "").split(",")) if d["languages"] else []
+            d["title"] = self._story_title(d["id"])
+            out.append(d)
+        return out
+
+    def _story_title(self, story_id: int) -> str:
+        # The earliest article with a title names the story: it is what first reported it.
+        row = self.db.execute(
+            "SELECT coalesce(a.title, substr(a.text, 1, 120)) FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.story_id = ? ORDER BY a.title IS NULL, a.published IS NULL, a.published, a.rowid LIMIT 1", (story_id,)).fetchone()
+        return row[0] if row else ""
+
+    def story_members(self, story_id: int) -> list[tuple[Article, dict[str, Any]]]:
+        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        rows = self.db.execute(f"SELECT {cols}, m.score, m.method FROM story_members m JOIN articles a ON a.id = m.article_id "
+                               "WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,)).fetchall()
+        out = []
+        for row in rows:
+            d = dict(row)
+            info = {"score": d.pop("score"), "method": d.pop("method")}
+            art = _article_from_dict(d)
+            info["links"] = [dict(r) for r in self.db.execute(
+                "SELECT type, target_id, score FROM article_links WHERE article_id = ?", (art.id,)).fetchall()]
+            out.append((art, info))
+        return out
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self.db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def resolve_story(self, story_id: int) -> int | None:
+        """Follow merges: a story merged into another answers with the one it became."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            row = self.db.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            if row is None:
+                return None
+            if row[0] is None:
+                return story_id
+            story_id = row[0]
+        return None
+
+    # --- manual edits: pinned as 'manual', which later automatic runs never move -----------------
+
+    def merge_stories(self, target: int, others: list[int]) -> int:
+        now = _now()
+        with self._tx() as cur:
+            for other in others:
+                cur.execute("UPDATE story_members SET story_id = ?, method = 'manual', assigned_at = ? WHERE story_id = ?", (target, now, other))
+                cur.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target, now, other))
+            cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (target,))
+            cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, 'merge', ?)", (now, json.dumps({"into": target, "merged": others})))
+        return target
+
+    def move_articles(self, article_ids: list[str], story_id: int | None, action: str = "move") -> int:
+        """Move articles to a story, or to a new one (a split) when ``story_id`` is None."""
+        now = _now()
+        with self._tx() as cur:
+            if story_id is None:
+                story_id = int(cur.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0])
+                cur.execute("INSERT INTO stories(id, created_at, updated_at) VALUES (?, ?, ?)", (story_id, now, now))
+            # A story a user has edited is curated: pin its members and those of the stories the
+            # articles leave, so a rebuild keeps the composition the user saw, not only the moved articles.
+            sources = {r[0] for r in cur.execute(
+                f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({','.join('?' * len(article_ids))})", article_ids)}
+            for sid in sources | {story_id}:
+                cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (sid,))
+            for aid in article_ids:
+                cur.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, NULL, 'manual', ?)",
+                            (aid, story_id, now))
+            cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, ?, ?)",
+                        (now, action, json.dumps({"articles": article_ids, "story": story_id})))
+        return story_id
+
+    def _tx(self):
+        store = self
+
+        class _Tx:
+            def __enter__(self):
+                self.cur = store.db.cursor()
+                self.cur.execute("BEGIN IMMEDIATE")
+                return self.cur
+
+            def __exit__(self, exc_type, *_):
+                self.cur.execute("ROLLBACK" if exc_type else "COMMIT")
+                return False
+
+        return _Tx()
+
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
@@ -218,7 +399,10 @@ def _row_values(art: Article) -> tuple[Any, ...]:
 
 
 def _article(row: sqlite3.Row) -> Article:
-    d = dict(row)
+    return _article_from_dict(dict(row))
+
+
+def _article_from_dict(d: dict[str, Any]) -> Article:
     d["sentences"] = [tuple(s) for s in json.loads(d["sentences"])]
     d["extra"] = json.loads(d["extra"])
     d["warnings"] = json.loads(d["warnings"])

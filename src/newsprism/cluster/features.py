@@ -1,0 +1,263 @@
+"""What the clusterer knows about an article and a story, and the similarity features between them.
+
+Text is hashed into a fixed space (2^20 buckets, crc32: stable across processes), so the online
+document frequencies that IDF needs can be saved and resumed between incremental runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from ..model import Article
+
+BUCKETS = 1 << 20
+TEXT_CHARS = 3000  # the lead carries the story; the tail is often site chrome
+
+_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:[.,]\d+)*", re.UNICODE)
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\b")
+# Boundaries against Latin letters and digits only: "15人" and "5公里" are numbers too.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])\d+(?:[.,]\d+)*(?![0-9A-Za-z])")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+STOPWORDS = frozenset("""
+a about after again against all also an and any are as at be because been before being between both but by
+can could did do does doing down during each few for from further had has have having he her here hers him his
+how i if in into is it its itself just more most no nor not now of off on once only or other our out over own
+said same says she should so some such than that the their them then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your yet one two
+new last first year years day days time told according reported report reports news police
+der die das und ist ein eine einen dem den des im in zu mit von auf für nicht sich am als auch es an nach bei
+el la los las de del y en un una que por con para al se es su lo como más fue según este esta
+le les des et en un une du au aux pour sur par dans est qui que ne pas plus
+""".split())
+# Capitalised words that start sentences or fill headlines without naming anything.
+NOT_NAMES = frozenset("""
+the a an he she it they we i in on at after before when while but and or if as this that these those his her
+their its there here what who where why how police authorities officials monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september october november december
+mr mrs ms dr according officers officer investigators sheriff deputies update updated copyright click read
+el la los las un una der die das ein eine le les une des il lo
+""".split())
+
+
+_BUCKET_CACHE: dict[str, int] = {}
+
+
+def bucket(token: str) -> int:
+    b = _BUCKET_CACHE.get(token)
+    if b is None:
+        if len(_BUCKET_CACHE) > 500_000:  # bounded: vocabularies of news streams never stop growing
+            _BUCKET_CACHE.clear()
+        b = _BUCKET_CACHE[token] = zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
+    return b
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words without stopwords; Chinese runs as character bigrams (no segmenter needed)."""
+    out = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not _CJK_RUN.fullmatch(w)]
+    for run in _CJK_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return out
+
+
+def names(text: str, title: str = "") -> list[str]:
+    """Capitalised words (a cheap proxy for names of people and places) as lower-cased tokens.
+
+    Scripts without capitals (Chinese) have no such cue: there the headline's character bigrams stand
+    in, since a Chinese headline is mostly the names of who, where and what.
+    """
+    found = [w.lower() for w in _NAME.findall(text) if w.lower() not in NOT_NAMES]
+    for run in _CJK_RUN.findall(title):
+        found.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return found
+
+
+def canonical_number(n: str) -> str:
+    """30,000 / 30.000 -> 30000; 6,3 -> 6.3 (decimal comma)."""
+    if _THOUSANDS.match(n):
+        return n.replace(",", "").replace(".", "")
+    return n.replace(",", ".")
+
+
+def numbers(text: str) -> set[str]:
+    return {canonical_number(n) for n in _NUMBER.findall(text)}
+
+
+class DocFreq:
+    """Online document frequencies over hashed tokens."""
+
+    def __init__(self, counts: np.ndarray | None = None, n_docs: int = 0):
+        self.counts = counts if counts is not None else np.zeros(BUCKETS, dtype=np.int32)
+        self.n_docs = n_docs
+
+    def add(self, buckets: set[int]) -> None:
+        if buckets:
+            self.counts[np.fromiter(buckets, dtype=np.int64)] += 1
+        self.n_docs += 1
+
+    def idf(self, buckets: list[int]) -> np.ndarray:
+        df = self.counts[np.asarray(buckets, dtype=np.int64)]
+        return np.log((self.n_docs + 1.0) / (df + 1.0)) + 1.0
+
+
+Sparse = dict[int, float]
+
+
+def tfidf(toks: list[str], df: DocFreq) -> Sparse:
+    if not toks:
+        return {}
+    counts: dict[int, int] = {}
+    for t in toks:
+        b = bucket(t)
+        counts[b] = counts.get(b, 0) + 1
+    keys = list(counts)
+    weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * df.idf(keys)
+    norm = float(np.sqrt((weights**2).sum())) or 1.0
+    return dict(zip(keys, (weights / norm).tolist()))
+
+
+def dot(a: Sparse, b: Sparse) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    total = 0.0
+    for k, v in a.items():
+        w = get(k)
+        if w is not None:
+            total += v * w
+    return total
+
+
+@dataclass
+class ArticleRep:
+    id: str
+    day: int | None  # date ordinal
+    lang: str | None
+    text_vec: Sparse
+    title_vec: Sparse
+    name_vec: Sparse
+    nums: set[str]
+    emb: np.ndarray | None
+    top_terms: list[int]  # the article's most specific buckets, for candidate retrieval
+
+
+def article_day(article: Article) -> int | None:
+    if not article.published or article.date_precision not in ("day", "datetime"):
+        return None
+    try:
+        return date.fromisoformat(article.published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def headline(article: Article) -> str:
+    """The text the sentence encoder sees: the title, else the first sentence, kept short for speed."""
+    if article.title:
+        return article.title[:200]
+    if article.sentences:
+        s, e = article.sentences[0]
+        return article.text[s:e][:200]
+    return article.text[:200]
+
+
+def represent(article: Article, df: DocFreq, emb: np.ndarray | None, learn: bool = True, top_k: int = 12,
+              body: bool = True) -> ArticleRep:
+    """``body=False`` for pages whose text is shared boilerplate: only the headline describes them."""
+    text = article.text[:TEXT_CHARS] if body or not article.title else ""
+    title = article.title or ""
+    toks = tokens(f"{title}\n{text}")
+    name_toks = names(f"{title}\n{text}", title or (text[:60] if _CJK_RUN.search(text[:60]) else ""))
+    if learn:
+        df.add({bucket(t) for t in toks} | {bucket("name:" + n) for n in name_toks})
+    text_vec = tfidf(toks, df)
+    name_vec = tfidf(["name:" + n for n in name_toks], df)
+    # Names also find candidates: across languages they are often the only shared words.
+    top = sorted(text_vec, key=text_vec.__getitem__, reverse=True)[:top_k]
+    top += sorted(name_vec, key=name_vec.__getitem__, reverse=True)[: top_k // 2]
+    return ArticleRep(
+        id=article.id,
+        day=article_day(article),
+        lang=article.lang,
+        text_vec=text_vec,
+        title_vec=tfidf(tokens(title), df) if title else {},
+        name_vec=name_vec,
+        nums=numbers(f"{title}\n{text}"),
+        emb=emb,
+        top_terms=top,
+    )
+
+
+@dataclass
+class StoryRep:
+    id: int
+    text_sum: Sparse = field(default_factory=dict)
+    title_sum: Sparse = field(default_factory=dict)
+    name_sum: Sparse = field(default_factory=dict)
+    norms: dict[str, float] = field(default_factory=lambda: {"text": 0.0, "title": 0.0, "name": 0.0})
+    nums: dict[str, int] = field(default_factory=dict)
+    emb_sum: np.ndarray | None = None
+    days: list[int] = field(default_factory=list)
+    langs: set[str] = field(default_factory=set)
+    size: int = 0
+    last_day: int | None = None
+
+    def add(self, rep: ArticleRep) -> None:
+        for key, vec, total in (("text", rep.text_vec, self.text_sum), ("title", rep.title_vec, self.title_sum),
+                                ("name", rep.name_vec, self.name_sum)):
+            # |c + v|^2 = |c|^2 + 2 c.v + |v|^2, kept incrementally so cosine to the centroid is one dot product.
+            self.norms[key] += 2 * dot(total, vec) + sum(v * v for v in vec.values())
+            for k, v in vec.items():
+                total[k] = total.get(k, 0.0) + v
+        for n in rep.nums:
+            self.nums[n] = self.nums.get(n, 0) + 1
+        if rep.emb is not None:
+            self.emb_sum = rep.emb.copy() if self.emb_sum is None else self.emb_sum + rep.emb
+        if rep.day is not None:
+            self.days.append(rep.day)
+            self.last_day = max(self.last_day or rep.day, rep.day)
+        if rep.lang:
+            self.langs.add(rep.lang)
+        self.size += 1
+
+    def mean_emb(self) -> np.ndarray | None:
+        if self.emb_sum is None:
+            return None
+        return self.emb_sum / max(float(np.linalg.norm(self.emb_sum)), 1e-9)
+
+
+FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size")
+
+
+def features(rep: ArticleRep, story: StoryRep) -> np.ndarray:
+    def cos(vec: Sparse, total: Sparse, key: str) -> float:
+        norm = story.norms[key]
+        return dot(vec, total) / math.sqrt(norm) if norm > 0 and vec else 0.0
+
+    shared = sum(1 for n in rep.nums if n in story.nums)
+    emb = 0.0
+    mean = story.mean_emb()
+    if rep.emb is not None and mean is not None:
+        emb = float(rep.emb @ mean)
+    xling = bool(rep.lang and story.langs and rep.lang not in story.langs)
+    if rep.day is not None and story.days:
+        gap = min(abs(rep.day - d) for d in story.days)
+        log_days, undated = math.log1p(gap), 0.0
+    else:
+        log_days, undated = 0.0, 1.0
+    return np.array([
+        cos(rep.text_vec, story.text_sum, "text"),
+        cos(rep.title_vec, story.title_sum, "title"),
+        cos(rep.name_vec, story.name_sum, "name"),
+        math.log1p(shared),
+        0.0 if xling else emb,
+        emb if xling else 0.0,
+        log_days,
+        undated,
+        math.log1p(story.size),
+    ])

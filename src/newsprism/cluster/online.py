@@ -1,0 +1,175 @@
+"""Streaming story clustering: each article joins the best-scoring active story, or opens a new one.
+
+Candidates are the active stories (seen within ``window_days`` of the article) that share one of the
+article's most specific terms, plus the nearest few by sentence embedding (which is how an article
+in another language finds its story). A logistic model over the features in ``features.py`` scores
+each candidate; the article joins the best one if its score clears the threshold. Weights and
+threshold are learned on dev data (``train.py``) and shipped as a versioned configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..embed import DEFAULT_EMBEDDER
+from .features import FEATURES, ArticleRep, StoryRep, features
+
+
+@dataclass
+class ClusterConfig:
+    version: str = "untrained"
+    weights: list[float] = field(default_factory=lambda: [4.0, 1.0, 2.0, 0.5, 2.0, 6.0, -0.5, 0.0, 0.0])
+    bias: float = -3.0
+    threshold: float = 0.5
+    window_days: int = 30
+    max_candidates: int = 15
+    emb_candidates: int = 3
+    embedder: str = DEFAULT_EMBEDDER
+    features: list[str] = field(default_factory=lambda: list(FEATURES))
+    trained_on: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "ClusterConfig":
+        if path is None:
+            text = (resources.files("newsprism.cluster") / "config.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+        cfg = cls(**data)
+        if cfg.features != list(FEATURES):
+            raise ValueError(f"clustering config {cfg.version} was trained on features {cfg.features}, "
+                             f"this code computes {list(FEATURES)}: retrain it (python -m newsprism.cluster.train)")
+        return cfg
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+class OnlineClusterer:
+    def __init__(self, config: ClusterConfig, first_story_id: int = 1):
+        self.config = config
+        self.w = np.asarray(config.weights, dtype=np.float64)
+        self.stories: dict[int, StoryRep] = {}
+        self.postings: dict[int, set[int]] = {}
+        self.seen: dict[int, int] = {}  # story id -> stream day it last grew (for ageing out)
+        self.next_id = first_story_id
+        self.clock: int | None = None  # the stream's current day
+        self._emb_rows: dict[int, int] = {}
+        self._emb = np.zeros((0, 0), dtype=np.float32)
+        self._free: list[int] = []
+        self._rows_used = 0
+        self._since_sweep = 0
+
+    # --- scoring --------------------------------------------------------------------------------
+
+    def score(self, rep: ArticleRep, story: StoryRep) -> float:
+        z = float(self.w @ features(rep, story)) + self.config.bias
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def candidates(self, rep: ArticleRep) -> list[int]:
+        votes: dict[int, int] = {}
+        for term in rep.top_terms:
+            for sid in self.postings.get(term, ()):
+                votes[sid] = votes.get(sid, 0) + 1
+        ranked = sorted(votes, key=votes.__getitem__, reverse=True)[: self.config.max_candidates]
+        if rep.emb is not None and self._emb_rows:
+            rows = list(self._emb_rows.items())
+            sims = self._emb[[r for _, r in rows]] @ rep.emb
+            k = min(self.config.emb_candidates, len(rows))
+            for i in np.argpartition(-sims, k - 1)[:k]:
+                sid = rows[int(i)][0]
+                if sid not in votes:
+                    ranked.append(sid)
+        return ranked
+
+    def best(self, rep: ArticleRep) -> tuple[int | None, float]:
+        best_id, best_score = None, 0.0
+        for sid in self.candidates(rep):
+            s = self.score(rep, self.stories[sid])
+            if s > best_score:
+                best_id, best_score = sid, s
+        return best_id, best_score
+
+    # --- updates --------------------------------------------------------------------------------
+
+    def assign(self, rep: ArticleRep) -> tuple[int, float, bool]:
+        """Put one article in a story. Returns (story id, score of the join, whether the story is new)."""
+        self._tick(rep)
+        sid, score = self.best(rep)
+        if sid is not None and score >= self.config.threshold:
+            self.add(sid, rep)
+            return sid, score, False
+        sid = self.new_story()
+        self.add(sid, rep)
+        return sid, 1.0, True
+
+    def new_story(self, story_id: int | None = None) -> int:
+        sid = story_id if story_id is not None else self.next_id
+        self.next_id = max(self.next_id, sid + 1)
+        self.stories[sid] = StoryRep(sid)
+        return sid
+
+    def add(self, sid: int, rep: ArticleRep) -> None:
+        """Add an article to a story without a decision (duplicates, manual edits, resumed state)."""
+        if sid not in self.stories:
+            self.new_story(sid)
+        self._tick(rep)
+        story = self.stories[sid]
+        story.add(rep)
+        for term in rep.top_terms:
+            self.postings.setdefault(term, set()).add(sid)
+        self.seen[sid] = self.clock if self.clock is not None else 0
+        mean = story.mean_emb()
+        if mean is not None:
+            self._set_emb(sid, mean)
+
+    def _tick(self, rep: ArticleRep) -> None:
+        if rep.day is not None:
+            self.clock = rep.day if self.clock is None else max(self.clock, rep.day)
+        self._since_sweep += 1
+        if self._since_sweep >= 500:
+            self.sweep()
+
+    def sweep(self) -> None:
+        """Forget stories that have not grown within the window, so cost per article stays flat."""
+        self._since_sweep = 0
+        if self.clock is None:
+            return
+        stale = {sid for sid, day in self.seen.items() if day < self.clock - self.config.window_days}
+        if not stale:
+            return
+        for sid in stale:
+            del self.seen[sid]
+            self.stories.pop(sid, None)
+            row = self._emb_rows.pop(sid, None)
+            if row is not None:
+                self._free.append(row)
+        for term in list(self.postings):
+            live = self.postings[term] - stale
+            if live:
+                self.postings[term] = live
+            else:
+                del self.postings[term]
+
+    def _set_emb(self, sid: int, vec: np.ndarray) -> None:
+        row = self._emb_rows.get(sid)
+        if row is None:
+            if self._free:
+                row = self._free.pop()
+            else:
+                row = self._rows_used
+                self._rows_used += 1
+                if row >= self._emb.shape[0]:
+                    grown = np.zeros((max(64, 2 * self._emb.shape[0]), vec.shape[0]), dtype=np.float32)
+                    if self._emb.size:
+                        grown[: self._emb.shape[0]] = self._emb
+                    self._emb = grown
+            self._emb_rows[sid] = row
+        self._emb[row] = vec

@@ -1,0 +1,109 @@
+"""Dedup and clustering together, fed articles in publication order. Store-agnostic: the pipeline,
+the trainer and the benchmarks all run articles through this one class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..dedup import Deduplicator, Link
+from ..embed import Embedder
+from ..model import Article
+from .features import DocFreq, headline, numbers, represent, tokens
+from .online import ClusterConfig, OnlineClusterer
+
+
+@dataclass
+class Assignment:
+    article_id: str
+    story_id: int
+    score: float
+    method: str  # "joined" | "new" | "duplicate"
+    links: tuple[Link, ...] = ()
+
+
+class StoryStream:
+    def __init__(self, config: ClusterConfig, embedder: Embedder | None, df: DocFreq | None = None,
+                 first_story_id: int = 1, dedup: Deduplicator | None = None):
+        self.config = config
+        self.embedder = embedder
+        self.df = df or DocFreq()
+        self.clusterer = OnlineClusterer(config, first_story_id)
+        self.dedup = dedup or Deduplicator()
+        self.story_of: dict[str, int] = {}
+        # Recent members per story, for translation links: (article, headline embedding).
+        self._members: dict[int, list[tuple[Article, np.ndarray]]] = {}
+        self._titles: dict[str, set[str]] = {}
+
+    def embed(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
+        if self.embedder is None:
+            return [None] * len(articles)
+        return list(self.embedder.encode([headline(a) for a in articles]))
+
+    def restore(self, article: Article, story_id: int, emb: np.ndarray | None) -> None:
+        """Re-enter an article already assigned (by an earlier run or by hand) without deciding anything."""
+        rep = represent(article, self.df, emb, learn=False)
+        self.clusterer.add(story_id, rep)
+        self.dedup.add(article)
+        self._remember(article, story_id, emb)
+
+    def place(self, article: Article, story_id: int, emb: np.ndarray | None) -> None:
+        """Put a new article where a user said it belongs; it still counts for IDF and dedup."""
+        rep = represent(article, self.df, emb, learn=True)
+        self.clusterer.add(story_id, rep)
+        self.dedup.add(article)
+        self._remember(article, story_id, emb)
+
+    def process(self, article: Article, emb: np.ndarray | None) -> Assignment:
+        link = self.dedup.check(article)
+        boilerplate = False
+        if link is not None and not self._same_headline(article, link.target_id):
+            # Same body, different headline: a login wall, cookie notice or site chrome shared by
+            # unrelated pages, not a copy. Only the headline says what such a page is about.
+            link, boilerplate = None, True
+        rep = represent(article, self.df, emb, learn=True, body=not boilerplate)
+        if link is not None and link.target_id in self.story_of and self.story_of[link.target_id] in self.clusterer.stories:
+            sid = self.story_of[link.target_id]
+            self.clusterer.add(sid, rep)
+            result = Assignment(article.id, sid, link.score, "duplicate", (link,))
+        else:
+            sid, score, is_new = self.clusterer.assign(rep)
+            links = (link,) if link is not None else ()
+            if not is_new and emb is not None:
+                translation = self.dedup.translation(article, emb, self._members.get(sid, []))
+                links = links + ((translation,) if translation else ())
+            result = Assignment(article.id, sid, score, "new" if is_new else "joined", links)
+        self.dedup.add(article)
+        self._remember(article, sid, emb)
+        return result
+
+    def _same_headline(self, article: Article, target_id: str) -> bool:
+        mine, theirs = set(tokens(article.title or "")), self._titles.get(target_id, set())
+        if not mine or not theirs:
+            return True  # nothing to tell them apart: trust the text
+        return len(mine & theirs) / len(mine | theirs) >= 0.5
+
+    def _remember(self, article: Article, sid: int, emb: np.ndarray | None) -> None:
+        self.story_of[article.id] = sid
+        self._titles[article.id] = set(tokens(article.title or ""))
+        if emb is not None:
+            members = self._members.setdefault(sid, [])
+            # Keep only what translation detection needs, not the whole text of every article.
+            slim = Article(id=article.id, text=" ".join(sorted(numbers(article.text))), title=None, source=None,
+                           source_provenance="none", url=None, lang=article.lang, published=None,
+                           date_provenance="none", date_precision="none", sentences=[], origin="")
+            members.append((slim, emb))
+            del members[:-20]
+        if len(self._members) > 4 * max(1, len(self.clusterer.stories)) + 1000:
+            for stale in [s for s in self._members if s not in self.clusterer.stories]:
+                del self._members[stale]
+
+
+def cluster_in_memory(articles: Sequence[Article], config: ClusterConfig, embedder: Embedder | None,
+                      embeddings: Sequence[np.ndarray | None] | None = None) -> list[Assignment]:
+    """Cluster a list of articles (already in publication order) without a store."""
+    stream = StoryStream(config, embedder)
+    embs = list(embeddings) if embeddings is not None else stream.embed(articles)
+    return [stream.process(a, e) for a, e in zip(articles, embs)]

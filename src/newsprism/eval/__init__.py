@@ -1,0 +1,1 @@
+"""Benchmark runners over the shared benchmark formats (../shared/benchmarks/FORMAT.md)."""

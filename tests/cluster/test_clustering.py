@@ -1,0 +1,72 @@
+"""Clustering on the demo corpus and the seeds, through the store, with incremental runs and manual edits."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import SEEDS
+
+from newsprism import demo
+from newsprism.pipeline import cluster, ingest
+
+
+@pytest.fixture
+def demo_store(store):
+    ingest([str(demo.corpus_path())], store)
+    return store
+
+
+def groups(store) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for xid, sid in store.db.execute("SELECT a.external_id, m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"):
+        out.setdefault(sid, set()).add(xid)
+    return out
+
+
+def test_demo_corpus_clusters_as_its_authors_intended(demo_store):
+    report = cluster(demo_store)
+    assert report.articles == 40
+    expected = {frozenset(s["articles"]) for s in demo.expected()["stories"].values()}
+    assert {frozenset(g) for g in groups(demo_store).values()} == expected
+
+
+def test_copies_and_updates_are_linked(demo_store):
+    cluster(demo_store)
+    links = {(a, t, b) for a, t, b in demo_store.db.execute(
+        "SELECT x.external_id, l.type, y.external_id FROM article_links l JOIN articles x ON x.id = l.article_id "
+        "JOIN articles y ON y.id = l.target_id")}
+    assert ("d02", "copy-of", "d01") in links
+
+
+def test_incremental_run_only_places_new_articles(demo_store, tmp_path):
+    first = cluster(demo_store)
+    again = cluster(demo_store)
+    assert first.articles == 40 and again.articles == 0
+    (tmp_path / "late.txt").write_text(
+        "title: Cebu ferry owner charged\nsource: Harbor Wire\ndate: 2026-03-06\n\n"
+        "Prosecutors charged the owner of the MV Santa Lucia, the ferry that sank off Cebu near the port of Danao, "
+        "with reckless imprudence on Friday. The Philippine Coast Guard said 14 people died.", encoding="utf-8")
+    ingest([str(tmp_path / "late.txt")], demo_store)
+    late = cluster(demo_store)
+    assert late.articles == 1 and late.restored > 0
+    ferry = next(g for g in groups(demo_store).values() if "d01" in g)
+    assert len(ferry) == 6
+
+
+def test_manual_edits_survive_a_rebuild(demo_store):
+    cluster(demo_store)
+    sid = {x: s for s, g in groups(demo_store).items() for x in g}
+    lisbon = demo_store.get_article("d37").id
+    demo_store.move_articles([lisbon], sid["d01"])  # a user insists the marathon belongs with the ferry
+    demo_store.merge_stories(sid["d13"], [sid["d22"]])  # and merges two Chilean stories
+    cluster(demo_store, rebuild=True)
+    after = {x: s for s, g in groups(demo_store).items() for x in g}
+    assert after["d37"] == after["d01"]
+    assert after["d13"] == after["d22"] == after["d23"] == after["d14"]
+    assert demo_store.resolve_story(sid["d22"]) == sid["d13"]
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
+def test_seeds_form_one_story(store):
+    ingest([str(SEEDS)], store)
+    cluster(store)
+    assert len(groups(store)) == 1

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from newsprism.dedup import Deduplicator
+from newsprism.model import RawRecord
+from newsprism.normalize import normalize
+
+BODY = ("The port authority said forty ships were waiting to berth on Thursday as dockworkers began a "
+        "48-hour strike against the automation of two container terminals in Rotterdam, the largest port in Europe. "
+        "Union leader Mieke de Vries demanded written guarantees for every worker displaced by the new cranes.")
+
+
+def art(text, **kw):
+    return normalize(RawRecord(text=text, origin="t.jsonl", lang="en", **kw))
+
+
+def test_exact_copy_from_another_outlet():
+    d = Deduplicator()
+    original = art(BODY, source="Harbor Wire", url="https://hw.example/a", published="2026-03-05")
+    d.add(original)
+    copy = art(BODY.upper(), source="Coastal Times", url="https://ct.example/b", published="2026-03-05")
+    link = d.check(copy)
+    assert (link.type, link.target_id, link.score) == ("copy-of", original.id, 1.0)
+
+
+def test_near_copy_from_same_outlet_later_is_an_update():
+    d = Deduplicator()
+    original = art(BODY, source="Harbor Wire", url="https://hw.example/a", published="2026-03-05")
+    d.add(original)
+    update = art(BODY + " Talks were due to resume on Monday.", source="Harbor Wire", url="https://hw.example/a2", published="2026-03-06")
+    link = d.check(update)
+    assert link.type == "update-of" and link.target_id == original.id and link.score >= 0.8
+
+
+def test_different_articles_and_short_texts_are_not_duplicates():
+    d = Deduplicator()
+    d.add(art(BODY, source="Harbor Wire"))
+    assert d.check(art("A magnitude 6.1 earthquake struck the Arequipa region of southern Peru on Sunday, "
+                       "killing two people and injuring 40, the national civil defence institute said. " * 2)) is None
+    d.add(art("Breaking news.", source="A"))
+    assert d.check(art("Breaking news!", source="B")).type == "copy-of"  # exact after normalising punctuation
+    assert d.check(art("Breaking news today.", source="B")) is None  # short: no fuzzy matching
