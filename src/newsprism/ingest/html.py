@@ -37,8 +37,9 @@ def extract_page(page: str, origin: str, url: str | None = None, record: str | N
         raise  # a broken installation, not a broken page
     except Exception as exc:  # trafilatura raises a variety of parser errors on broken markup
         return Rejection(origin, f"malformed HTML: {type(exc).__name__}: {exc}", record)
-    if not doc or not (doc.get("text") or "").strip():
-        return Rejection(origin, "no article text found in the HTML page", record)
+    words = len((doc or {}).get("text", "").split()) if doc else 0
+    if words < 5:  # navigation-only pages yield a stray word or two ("Home")
+        return Rejection(origin, f"no article text found in the HTML page ({words} words)", record)
     return RawRecord(
         text=doc["text"],
         origin=origin,
