@@ -342,6 +342,14 @@ def eval_clustering(file: Path, out: Annotated[Optional[Path], typer.Option("--o
     sys.stdout.write(json.dumps(result) + "\n")
 
 
+@eval_app.command("pairs")
+def eval_pairs(file: Path, config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON")] = None) -> None:
+    """Score article pairs (SemEval-2022 Task 8 format) and report Pearson r against the gold Overall score."""
+    from .eval.pairs import evaluate
+
+    sys.stdout.write(json.dumps(evaluate(file, config)) + "\n")
+
+
 @app.command()
 def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:
