@@ -25,6 +25,9 @@ _COLUMNS = (
 )
 
 
+_A_COLUMNS = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))  # the same, qualified for joins
+
+
 def fts_text(text: str | None) -> str:
     """Put spaces around CJK characters so FTS5's unicode61 tokenizer indexes each as a token."""
     if not text or not _CJK.search(text):
@@ -156,7 +159,7 @@ class SQLiteStore:
         if query.text:
             join = "JOIN articles_fts f ON f.rowid = a.rowid AND articles_fts MATCH ?"
             params.insert(0, fts_query(query.text))
-        sql = (f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))} FROM articles a {join}"
+        sql = (f"SELECT {_A_COLUMNS} FROM articles a {join}"
                f"{' WHERE ' + ' AND '.join(where) if where else ''} "
                "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
         rows = self.db.execute(sql, (*params, query.limit, query.offset)).fetchall()
@@ -174,7 +177,7 @@ class SQLiteStore:
         if not query:
             return []
         rows = self.db.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))} FROM articles_fts f "
+            f"SELECT {_A_COLUMNS} FROM articles_fts f "
             "JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
             (query, limit),
         ).fetchall()
@@ -205,7 +208,7 @@ class SQLiteStore:
 
     def unassigned_articles(self) -> Iterator[Article]:
         """Articles in no story yet, in publication order (undated last, then ingest order)."""
-        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        cols = _A_COLUMNS
         sql = (f"SELECT {cols} FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
                "WHERE m.article_id IS NULL ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid")
         for row in self.db.execute(sql).fetchall():
@@ -213,7 +216,7 @@ class SQLiteStore:
 
     def members_since(self, day_iso: str | None) -> Iterator[tuple[Article, int, str]]:
         """(article, story id, method) for every member of stories active on or after a day (all if None)."""
-        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        cols = _A_COLUMNS
         where = ""
         params: tuple = ()
         if day_iso:
@@ -305,7 +308,7 @@ class SQLiteStore:
         return row[0] if row else ""
 
     def story_members(self, story_id: int) -> list[tuple[Article, dict[str, Any]]]:
-        cols = ", ".join("a." + c.strip() for c in _COLUMNS.split(","))
+        cols = _A_COLUMNS
         rows = self.db.execute(f"SELECT {cols}, m.score, m.method FROM story_members m JOIN articles a ON a.id = m.article_id "
                                "WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,)).fetchall()
         out = []
