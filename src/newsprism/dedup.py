@@ -42,14 +42,19 @@ def text_key(text: str) -> str:
 
 
 def shingles(text: str, n: int = 4) -> np.ndarray:
-    words = _PUNCT.sub(" ", text.lower()).split()
-    if len(words) < n:
-        grams = [" ".join(words)] if words else []
-    else:
-        grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    """Hashes of the word n-grams: each word hashed once (crc32), n-grams mixed arithmetically in numpy."""
     import zlib
 
-    return np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint64, count=len(grams))
+    words = _PUNCT.sub(" ", text.lower()).split()
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    if len(h) < n:
+        return np.array([int(h.sum())], dtype=np.uint64)
+    mixed = np.zeros(len(h) - n + 1, dtype=np.uint64)
+    for i in range(n):  # polynomial combination modulo 2^64: order-sensitive, like the string it replaces
+        mixed = mixed * np.uint64(1_000_003) + h[i : len(h) - n + 1 + i]
+    return mixed
 
 
 def signature(text: str) -> np.ndarray | None:
