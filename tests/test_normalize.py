@@ -63,6 +63,12 @@ def test_url_date():
     assert url_date("https://x.example/story/1234") is None
 
 
+def test_language_of_capitalised_wire_copy():
+    a = normalize(RawRecord(title="COMPUTER TERMINAL SYSTEMS <CPML> COMPLETES SALE", origin="r.sgm",
+                            text="Computer Terminal Systems Inc said it has completed the sale of 200,000 shares of its common stock."))
+    assert a.lang == "en"
+
+
 def test_sentence_spans_point_into_the_text():
     text = 'Mao Ning said Asia was a "promising land." NATO declined to comment.\n\nA new paragraph starts here'
     spans = sentence_spans(text, "en")

