@@ -113,3 +113,11 @@ def test_eval_clustering_on_the_demo_corpus(tmp_path):
     assert result["bcubed_f1"] == 1.0 and result["pairwise_f1"] == 1.0
     lines = [json.loads(l) for l in out_file.read_text().splitlines()]
     assert len(lines) == 40 and {"id", "story"} == set(lines[0])
+
+
+def test_a_file_wide_warning_is_reported_once(cli, tmp_path):
+    path = tmp_path / "legacy.jsonl"
+    path.write_bytes("".join(f'{{"text": "Caf\u00e9 num\u00e9ro {i} a ferm\u00e9."}}\n' for i in range(5)).encode("cp1252"))
+    code, out, _ = cli("ingest", str(path), "--json")
+    report = json.loads(out)
+    assert report["new"] == 5 and len(report["warnings"]) == 1 and "cp1252" in report["warnings"][0]

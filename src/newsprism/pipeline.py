@@ -54,6 +54,7 @@ def ingest(
     ctx = NormalizeContext()
     batch: list[Article] = []
     rejected: list[Rejection] = []
+    warned: set[tuple[str, str]] = set()
     started = time.perf_counter()
 
     def flush() -> None:
@@ -80,7 +81,11 @@ def ingest(
                 report.rejected.append(rej)
             else:
                 batch.append(article)
-                report.warnings.extend(f"{_where(article)}: {w}" for w in article.warnings)
+                for w in article.warnings:
+                    # Each article keeps its warnings; the report says a file-wide one (an encoding) once.
+                    if (article.origin, w) not in warned:
+                        warned.add((article.origin, w))
+                        report.warnings.append(f"{_where(article)}: {w}")
         if len(batch) >= BATCH_SIZE or len(rejected) >= BATCH_SIZE:
             flush()
         if progress:
