@@ -14,7 +14,6 @@ import argparse
 import gzip
 import json
 import platform
-import resource
 import subprocess
 import sys
 import tempfile

@@ -1,0 +1,80 @@
+"""Per-article cost of dedup + clustering from 1k to 100k articles (GVA dev replayed with shifted dates).
+
+    python benchmarks/clustering_scale.py [--articles 100000]
+
+Replica k of the dev file has its ids suffixed and its dates moved k*5 years later, so stories never
+mix across replicas and the number of stories active at once stays what it is in the real data: a flat
+curve means the cost of an article does not grow with the size of the store. Ingest is run first and
+not counted; the clustering run records the time of every 1,000 articles (embeddings included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shifted(d: str | None, years: int) -> str | None:
+    if not d:
+        return d
+    y, m, day = map(int, d[:10].split("-"))
+    if m == 2 and day == 29:
+        day = 28
+    return date(y + years, m, day).isoformat()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--file", default=str(ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"))
+    ap.add_argument("--articles", type=int, default=100_000)
+    args = ap.parse_args()
+    from newsprism.pipeline import cluster, ingest
+    from newsprism.store import open_store
+
+    with gzip.open(args.file, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "replay.jsonl"
+        written = 0
+        with open(src, "w", encoding="utf-8") as out:
+            k = 0
+            while written < args.articles:
+                for row in rows:
+                    if written >= args.articles:
+                        break
+                    out.write(json.dumps({**row, "id": f"{row['id']}-{k}", "url": None,
+                                          "published": shifted(row["published"], 5 * k)}) + "\n")
+                    written += 1
+                k += 1
+        store = open_store(Path(tmp) / "scale.db")
+        t = time.perf_counter()
+        ingest([str(src)], store)
+        print(f"ingest {written:,} articles: {time.perf_counter() - t:.1f}s", flush=True)
+        marks: list[tuple[int, float]] = [(0, time.perf_counter())]
+
+        def progress(done: int, total: int, _where: str) -> None:
+            if done - marks[-1][0] >= 1000 or done == total:
+                marks.append((done, time.perf_counter()))
+
+        t = time.perf_counter()
+        report = cluster(store, progress=progress)
+        total = time.perf_counter() - t
+        print(f"cluster {report.articles:,} articles: {total:.1f}s, {report.articles / total:.0f}/s, "
+              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
+        print("articles_done  ms_per_article_in_last_block")
+        step = max(1, len(marks) // 25)
+        for (n0, t0), (n1, t1) in list(zip(marks, marks[1:]))[::step]:
+            print(f"{n1:>12,}  {1000 * (t1 - t0) / max(1, n1 - n0):8.2f}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
