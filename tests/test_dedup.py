@@ -39,3 +39,19 @@ def test_different_articles_and_short_texts_are_not_duplicates():
     d.add(art("Breaking news.", source="A"))
     assert d.check(art("Breaking news!", source="B")).type == "copy-of"  # exact after normalising punctuation
     assert d.check(art("Breaking news today.", source="B")) is None  # short: no fuzzy matching
+
+
+def test_translation_needs_another_language_close_headlines_and_shared_figures():
+    import numpy as np
+
+    from newsprism.dedup import Member
+
+    d = Deduplicator()
+    e = np.array([1.0, 0.0], dtype=np.float32)
+    near = np.array([0.9, 0.43589], dtype=np.float32)  # cosine 0.9
+    members = [Member("zh1", "zh", {"12", "103", "87"}, near), Member("en2", "en", {"12", "103", "87"}, e)]
+    link = d.translation("en1", "en", {"12", "103", "87", "5"}, e, members)
+    assert (link.type, link.target_id, link.score) == ("translation-of", "zh1", 0.9)
+    assert d.translation("en1", "en", {"40", "2"}, e, members) is None  # different figures
+    far = [Member("zh1", "zh", {"12", "103", "87"}, np.array([0.5, 0.866], dtype=np.float32))]
+    assert d.translation("en1", "en", {"12", "103", "87"}, e, far) is None  # headlines too far apart

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,6 +36,15 @@ class Link:
     type: str  # copy-of | update-of | translation-of
     target_id: str
     score: float
+
+
+class Member(NamedTuple):
+    """What translation detection needs of a story member: no text, just its figures."""
+
+    article_id: str
+    lang: str | None
+    figures: set[str]
+    emb: np.ndarray
 
 
 def text_key(text: str) -> str:
@@ -117,19 +127,18 @@ class Deduplicator:
         for b in range(BANDS):
             self.bands.setdefault((b, sig[b * ROWS : (b + 1) * ROWS].tobytes()), []).append(article.id)
 
-    def translation(self, article: Article, emb: np.ndarray | None, others: list[tuple[Article, np.ndarray]]) -> Link | None:
-        """A translation link to the story member in another language that this article renders, if any."""
-        if emb is None:
+    def translation(self, article_id: str, lang: str | None, figures: set[str], emb: np.ndarray,
+                    members: list[Member]) -> Link | None:
+        """A translation link to the story member in another language that this article renders, if any:
+        headline cosine >= ``translation_threshold`` and most of the figures in common."""
+        if not figures:
             return None
-        from .cluster.features import numbers
-
-        mine = numbers(article.text)  # members carry their figures as text (see cluster/stream.py)
         best, best_sim = None, 0.0
-        for other, vec in others:
-            if other.lang == article.lang or other.id == article.id:
+        for other in members:
+            if other.lang == lang or other.article_id == article_id:
                 continue
-            sim = float(emb @ vec)
-            theirs = numbers(other.text)
-            if sim >= self.translation_threshold and mine and len(mine & theirs) >= 0.6 * min(len(mine), len(theirs)) and sim > best_sim:
-                best, best_sim = other, sim
-        return Link(article.id, "translation-of", best.id, round(best_sim, 3)) if best else None
+            sim = float(emb @ other.emb)
+            shared = len(figures & other.figures) >= 0.6 * min(len(figures), len(other.figures))
+            if sim >= self.translation_threshold and shared and sim > best_sim:
+                best, best_sim = other.article_id, sim
+        return Link(article_id, "translation-of", best, round(best_sim, 3)) if best else None

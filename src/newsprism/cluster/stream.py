@@ -8,7 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..dedup import Deduplicator, Link
+from ..dedup import Deduplicator, Link, Member
 from ..embed import Embedder
 from ..model import Article
 from .features import DocFreq, headline, numbers, represent, tokens
@@ -33,8 +33,8 @@ class StoryStream:
         self.clusterer = OnlineClusterer(config, first_story_id)
         self.dedup = dedup or Deduplicator()
         self.story_of: dict[str, int] = {}
-        # Recent members per story, for translation links: (article, headline embedding).
-        self._members: dict[int, list[tuple[Article, np.ndarray]]] = {}
+        # Recent members per story, for translation links: (id, language, figures, headline embedding).
+        self._members: dict[int, list[Member]] = {}
         self._titles: dict[str, set[str]] = {}
 
     def embed(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
@@ -44,22 +44,22 @@ class StoryStream:
 
     def restore(self, article: Article, story_id: int, emb: np.ndarray | None) -> None:
         """Re-enter an article already assigned (by an earlier run or by hand) without deciding anything."""
-        rep = represent(article, self.df, emb, learn=False)
-        self.clusterer.add(story_id, rep)
-        self.dedup.add(article)
-        self._remember(article, story_id, emb)
+        self._enter(article, story_id, emb, learn=False)
 
     def place(self, article: Article, story_id: int, emb: np.ndarray | None) -> None:
         """Put a new article where a user said it belongs; it still counts for IDF and dedup."""
-        rep = represent(article, self.df, emb, learn=True)
-        self.clusterer.add(story_id, rep)
+        self._enter(article, story_id, emb, learn=True)
+
+    def _enter(self, article: Article, story_id: int, emb: np.ndarray | None, learn: bool) -> None:
+        self.clusterer.add(story_id, represent(article, self.df, emb, learn=learn))
         self.dedup.add(article)
-        self._remember(article, story_id, emb)
+        self._remember(article, story_id, emb, set(tokens(article.title or "")))
 
     def process(self, article: Article, emb: np.ndarray | None) -> Assignment:
         link = self.dedup.check(article)
+        title_toks = set(tokens(article.title or ""))
         boilerplate = False
-        if link is not None and not self._same_headline(article, link.target_id):
+        if link is not None and not self._same_headline(title_toks, link.target_id):
             # Same body, different headline: a login wall, cookie notice or site chrome shared by
             # unrelated pages, not a copy. Only the headline says what such a page is about.
             link, boilerplate = None, True
@@ -72,29 +72,27 @@ class StoryStream:
             sid, score, is_new = self.clusterer.assign(rep)
             links = (link,) if link is not None else ()
             if not is_new and emb is not None:
-                translation = self.dedup.translation(article, emb, self._members.get(sid, []))
+                translation = self.dedup.translation(article.id, article.lang, numbers(article.text), emb,
+                                                     self._members.get(sid, []))
                 links = links + ((translation,) if translation else ())
             result = Assignment(article.id, sid, score, "new" if is_new else "joined", links)
         self.dedup.add(article)
-        self._remember(article, sid, emb)
+        self._remember(article, sid, emb, title_toks)
         return result
 
-    def _same_headline(self, article: Article, target_id: str) -> bool:
-        mine, theirs = set(tokens(article.title or "")), self._titles.get(target_id, set())
+    def _same_headline(self, mine: set[str], target_id: str) -> bool:
+        theirs = self._titles.get(target_id, set())
         if not mine or not theirs:
             return True  # nothing to tell them apart: trust the text
         return len(mine & theirs) / len(mine | theirs) >= 0.5
 
-    def _remember(self, article: Article, sid: int, emb: np.ndarray | None) -> None:
+    def _remember(self, article: Article, sid: int, emb: np.ndarray | None, title_toks: set[str]) -> None:
         self.story_of[article.id] = sid
-        self._titles[article.id] = set(tokens(article.title or ""))
+        self._titles[article.id] = title_toks
         if emb is not None:
             members = self._members.setdefault(sid, [])
             # Keep only what translation detection needs, not the whole text of every article.
-            slim = Article(id=article.id, text=" ".join(sorted(numbers(article.text))), title=None, source=None,
-                           source_provenance="none", url=None, lang=article.lang, published=None,
-                           date_provenance="none", date_precision="none", sentences=[], origin="")
-            members.append((slim, emb))
+            members.append(Member(article.id, article.lang, numbers(article.text), emb))
             del members[:-20]
         if len(self._members) > 4 * max(1, len(self.clusterer.stories)) + 1000:
             for stale in [s for s in self._members if s not in self.clusterer.stories]:
