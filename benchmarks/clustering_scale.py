@@ -13,13 +13,20 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_mb() -> float:
+    """Resident memory now, of this process and its children (the background encoder)."""
+    import psutil
+
+    me = psutil.Process()
+    return sum(p.memory_info().rss for p in [me, *me.children(recursive=True)]) / 2**20
 
 
 def shifted(d: str | None, years: int) -> str | None:
@@ -36,6 +43,7 @@ def main() -> None:
     ap.add_argument("--file", default=str(ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"))
     ap.add_argument("--articles", type=int, default=100_000)
     args = ap.parse_args()
+    from newsprism.eval.common import peak_rss_mb
     from newsprism.pipeline import cluster, ingest
     from newsprism.store import open_store
 
@@ -58,21 +66,21 @@ def main() -> None:
         t = time.perf_counter()
         ingest([str(src)], store)
         print(f"ingest {written:,} articles: {time.perf_counter() - t:.1f}s", flush=True)
-        marks: list[tuple[int, float]] = [(0, time.perf_counter())]
+        marks: list[tuple[int, float, float]] = [(0, time.perf_counter(), rss_mb())]
 
         def progress(done: int, total: int, _where: str) -> None:
             if done - marks[-1][0] >= 1000 or done == total:
-                marks.append((done, time.perf_counter()))
+                marks.append((done, time.perf_counter(), rss_mb()))
 
         t = time.perf_counter()
         report = cluster(store, progress=progress)
         total = time.perf_counter() - t
         print(f"cluster {report.articles:,} articles: {total:.1f}s, {report.articles / total:.0f}/s, "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
-        print("articles_done  ms_per_article_in_last_block")
+              f"peak RSS {peak_rss_mb():.0f} MB (this process + the encoder process)", flush=True)
+        print("articles_done  ms_per_article_in_last_block  rss_mb_now (both processes)")
         step = max(1, len(marks) // 25)
-        for (n0, t0), (n1, t1) in list(zip(marks, marks[1:]))[::step]:
-            print(f"{n1:>12,}  {1000 * (t1 - t0) / max(1, n1 - n0):8.2f}")
+        for (n0, t0, _), (n1, t1, mb) in list(zip(marks, marks[1:]))[::step]:
+            print(f"{n1:>12,}  {1000 * (t1 - t0) / max(1, n1 - n0):8.2f}  {mb:8.0f}")
         store.close()
 
 

@@ -55,3 +55,19 @@ def test_translation_needs_another_language_close_headlines_and_shared_figures()
     assert d.translation("en1", "en", {"40", "2"}, e, members) is None  # different figures
     far = [Member("zh1", "zh", {"12", "103", "87"}, np.array([0.5, 0.866], dtype=np.float32))]
     assert d.translation("en1", "en", {"12", "103", "87"}, e, far) is None  # headlines too far apart
+
+
+def test_forgotten_articles_are_no_longer_matched_but_exact_keys_stay():
+    d = Deduplicator()
+    original = art(BODY, source="Harbor Wire", url="https://hw.example/a", published="2026-03-05")
+    d.add(original)
+    d.forget([original.id])
+    assert not d.sigs and not d.bands and not d.meta  # near-copy state goes with the story
+    update = art(BODY + " Talks were due to resume on Monday.", source="Harbor Wire", published="2026-03-06")
+    assert d.check(update) is None
+    # exact keys are cheap and kept, bounded by count: old boilerplate is still recognised
+    assert d.check(art(BODY, source="Coastal Times")).type == "copy-of"
+    d.keep_exact = 2
+    for i in range(3):
+        d.add(art(f"{BODY} Extra sentence number {i} about the strike.", source="X"))
+    assert len(d.exact) == 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,7 +24,7 @@ from .model import Article
 from .normalize import url_domain
 
 _PRIME = (1 << 61) - 1
-_rng = np.random.default_rng(20261122)  # fixed: signatures must agree between runs
+_rng = np.random.default_rng(20261122)  # fixed: decisions must not change between runs
 _A = _rng.integers(1, _PRIME, size=64, dtype=np.uint64) | np.uint64(1)  # odd multipliers
 _B = _rng.integers(0, _PRIME, size=64, dtype=np.uint64)
 BANDS, ROWS = 8, 8
@@ -47,18 +48,21 @@ class Member(NamedTuple):
     emb: np.ndarray
 
 
-def text_key(text: str) -> str:
-    return hashlib.sha1(" ".join(_PUNCT.sub(" ", text.lower()).split()).encode()).hexdigest()
+def words_of(text: str) -> list[str]:
+    """Lower-cased words without punctuation: what both the exact key and the shingles are made of."""
+    return _PUNCT.sub(" ", text.lower()).split()
 
 
-def shingles(text: str, n: int = 4) -> np.ndarray:
-    """Hashes of the word n-grams: each word hashed once (crc32), n-grams mixed arithmetically in numpy."""
-    import zlib
+def text_key(words: list[str]) -> str:
+    return hashlib.sha1(" ".join(words).encode()).hexdigest()
 
-    words = _PUNCT.sub(" ", text.lower()).split()
+
+def shingles(words: list[str], n: int = 4) -> np.ndarray:
+    """Hashes of the word n-grams: each word hashed once (crc32, not Python's per-process salted hash:
+    decisions must not change between runs), n-grams mixed arithmetically in numpy."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     if len(h) < n:
         return np.array([int(h.sum())], dtype=np.uint64)
     mixed = np.zeros(len(h) - n + 1, dtype=np.uint64)
@@ -67,8 +71,8 @@ def shingles(text: str, n: int = 4) -> np.ndarray:
     return mixed
 
 
-def signature(text: str) -> np.ndarray | None:
-    hashed = shingles(text[:8000])
+def signature(words: list[str]) -> np.ndarray | None:
+    hashed = shingles(words[:1500])  # the first ~8,000 characters: enough to tell a copy
     if hashed.size == 0:
         return None
     # Multiply-add modulo 2^64 (numpy's uint64 wrap-around), no division: a universal hash family that
@@ -86,12 +90,14 @@ class Deduplicator:
         self.bands: dict[tuple[int, bytes], list[str]] = {}
         self.sigs: dict[str, np.ndarray] = {}
         self.meta: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> (source, domain, published)
+        self.keep_exact = 200_000
         self._last: tuple[str, str, np.ndarray | None] | None = None  # check() then add() of one article: hash once
 
     def _keys(self, article: Article) -> tuple[str, np.ndarray | None]:
         if self._last is None or self._last[0] != article.id:
-            long_enough = len(article.text.split()) >= self.min_words
-            self._last = (article.id, text_key(article.text), signature(article.text) if long_enough else None)
+            words = words_of(article.text)
+            long_enough = len(words) >= self.min_words
+            self._last = (article.id, text_key(words), signature(words) if long_enough else None)
         return self._last[1], self._last[2]
 
     def check(self, article: Article) -> Link | None:
@@ -120,12 +126,32 @@ class Deduplicator:
     def add(self, article: Article) -> None:
         key, sig = self._keys(article)
         self.exact.setdefault(key, article.id)
+        if len(self.exact) > self.keep_exact:
+            del self.exact[next(iter(self.exact))]  # the oldest: dicts keep insertion order
         if sig is None:
             return
         self.sigs[article.id] = sig
         self.meta[article.id] = (article.source, url_domain(article.url), article.published)
         for b in range(BANDS):
             self.bands.setdefault((b, sig[b * ROWS : (b + 1) * ROWS].tobytes()), []).append(article.id)
+
+    def forget(self, article_ids) -> None:
+        """Drop articles' signatures (their stories aged out), so memory follows the window, not the
+        stream. Exact keys are small and kept longer (the last ``keep_exact`` articles): an exact copy
+        of old boilerplate is still recognised as such."""
+        for aid in article_ids:
+            self.meta.pop(aid, None)
+            sig = self.sigs.pop(aid, None)
+            if sig is None:
+                continue
+            for b in range(BANDS):
+                band = (b, sig[b * ROWS : (b + 1) * ROWS].tobytes())
+                ids = self.bands.get(band)
+                if ids is not None:
+                    if aid in ids:
+                        ids.remove(aid)
+                    if not ids:
+                        del self.bands[band]
 
     def translation(self, article_id: str, lang: str | None, figures: set[str], emb: np.ndarray,
                     members: list[Member]) -> Link | None:

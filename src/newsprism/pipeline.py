@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -48,8 +49,11 @@ def ingest(
     opts: IngestOptions | None = None,
     progress: Progress | None = None,
     keep_new_ids: bool = False,
+    on_new: Callable[[list[Article]], None] | None = None,
 ) -> IngestReport:
-    """Read, normalize and store; batches commit as they fill, so an interruption loses at most one batch."""
+    """Read, normalize and store; batches commit as they fill, so an interruption loses at most one batch.
+
+    ``on_new`` sees each committed batch's new articles (the clustering prefetch encodes their headlines)."""
     report = IngestReport()
     ctx = NormalizeContext()
     batch: list[Article] = []
@@ -64,6 +68,9 @@ def ingest(
         report.unchanged += len(result.unchanged)
         if keep_new_ids:
             report.new_ids.extend(result.new)
+        if on_new and result.new:
+            fresh = set(result.new)
+            on_new([a for a in batch if a.id in fresh])
         batch.clear()
         rejected.clear()
 
@@ -117,9 +124,42 @@ class ClusterReport:
 
 
 CHUNK = 256
+LOOKAHEAD = 2  # chunks being encoded ahead of the one being clustered
 
 
-def cluster(store, config=None, rebuild: bool = False, progress: Progress | None = None) -> ClusterReport:
+def _with_embeddings(store, encoder, chunks: Iterable[list[Article]], prefetch=None):
+    """Yield (chunk, headline embeddings): from the store's cache, else from what ingest handed over for
+    encoding, else encoded now, ahead of use."""
+    from collections import deque
+
+    from .cluster.features import headline
+
+    pending: deque = deque()
+
+    def finish(item):
+        chunk, cached, missing, future = item
+        fresh = prefetch.take([a.id for a in chunk if a.id not in cached]) if prefetch is not None else {}
+        if future is not None:
+            fresh.update(zip((a.id for a in missing), future.result()))
+        if fresh:
+            store.put_vectors(fresh, encoder.name)
+            cached.update(fresh)
+        return chunk, [cached.get(a.id) for a in chunk]
+
+    for chunk in chunks:
+        cached = store.get_vectors([a.id for a in chunk], encoder.name)
+        handed_over = prefetch.pending(a.id for a in chunk) if prefetch is not None else set()
+        missing = [a for a in chunk if a.id not in cached and a.id not in handed_over]
+        future = encoder.submit([headline(a) for a in missing]) if missing else None
+        pending.append((chunk, cached, missing, future))
+        if len(pending) > LOOKAHEAD:
+            yield finish(pending.popleft())
+    while pending:
+        yield finish(pending.popleft())
+
+
+def cluster(store, config=None, rebuild: bool = False, progress: Progress | None = None,
+            prefetch=None) -> ClusterReport:
     """Put every article that is in no story yet into one, in publication order.
 
     Incremental: stories still active within the config's window are restored from the store (their
@@ -133,20 +173,18 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
     import numpy as np
 
     from .cluster import ClusterConfig, StoryStream
-    from .cluster.features import BUCKETS, DocFreq, article_day
-    from .embed import get_embedder
+    from .cluster.features import BUCKETS, DocFreq
+    from .embed import Encoder
 
     started = time.perf_counter()
     config = config or ClusterConfig.load()
     report = ClusterReport(config_version=config.version)
     if rebuild:
         store.clear_automatic_assignments()
-    new = list(store.unassigned_articles())
-    if not new:
+    new_ids = store.unassigned_ids()  # ids, not articles: texts are read a chunk at a time
+    if not new_ids:
         report.seconds = time.perf_counter() - started
         return report
-    embedder = get_embedder(config.embedder)
-
     df = DocFreq()
     saved = store.get_meta("cluster.docfreq")
     if saved:
@@ -154,43 +192,60 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
         df = DocFreq(np.frombuffer(zlib.decompress(blob), dtype=np.int32).copy(), int(n_docs))
         if df.counts.shape[0] != BUCKETS:
             df = DocFreq()
-    stream = StoryStream(config, embedder, df, first_story_id=store.max_story_id() + 1)
+    stream = StoryStream(config, None, df, first_story_id=store.max_story_id() + 1)
 
-    def embeddings(articles: list[Article]) -> list:
-        cached = store.get_vectors([a.id for a in articles], embedder.name)
-        missing = [a for a in articles if a.id not in cached]
-        if missing:
-            fresh = dict(zip((a.id for a in missing), stream.embed(missing)))
-            store.put_vectors(fresh, embedder.name)
-            cached.update(fresh)
-        return [cached.get(a.id) for a in articles]
-
-    days = [d for d in (article_day(a) for a in new) if d is not None]
-    since = (date.fromordinal(min(days)) - timedelta(days=config.window_days)).isoformat() if days else None
-    earlier = list(store.members_since(since))
-    for k in range(0, len(earlier), CHUNK):
-        chunk = earlier[k : k + CHUNK]
-        for (art, sid, method), emb in zip(chunk, embeddings([a for a, _, _ in chunk])):
-            if rebuild or not saved:
-                stream.place(art, sid, emb)  # their counts are not in the saved IDF state: count them now
-            else:
-                stream.restore(art, sid, emb)
-            report.restored += 1
-
-    for k in range(0, len(new), CHUNK):
-        chunk = new[k : k + CHUNK]
-        results = [stream.process(a, e) for a, e in zip(chunk, embeddings(chunk))]
-        store.save_assignments(results)
-        for r in results:
-            report.articles += 1
-            if r.method == "new":
-                report.new_stories += 1
-            elif r.method == "duplicate":
-                report.duplicates += 1
-            else:
-                report.joined += 1
-        if progress:
-            progress(report.articles, len(new), chunk[-1].origin)
+    first = store.first_unassigned_day()
+    since = (date.fromisoformat(first) - timedelta(days=config.window_days)).isoformat() if first else None
+    earlier = list(store.members_since(since))  # bounded by the window
+    n_restore_chunks = -(-len(earlier) // CHUNK)
+    chunks = itertools.chain(
+        ([a for a, _, _ in earlier[k : k + CHUNK]] for k in range(0, len(earlier), CHUNK)),
+        (store.get_articles(new_ids[k : k + CHUNK]) for k in range(0, len(new_ids), CHUNK)))
+    if prefetch is not None and prefetch.encoder is not None:
+        encoder = prefetch.encoder  # already warm, in the background
+    else:
+        encoder = Encoder(config.embedder, background=Encoder.worth_a_process(len(earlier) + len(new_ids)))
+    with encoder:
+        for i, (chunk, embs) in enumerate(_with_embeddings(store, encoder, chunks, prefetch)):
+            if i < n_restore_chunks:
+                for (art, sid, _method), emb in zip(earlier[i * CHUNK : (i + 1) * CHUNK], embs):
+                    if rebuild or not saved:
+                        stream.place(art, sid, emb)  # their counts are not in the saved IDF state: count them now
+                    else:
+                        stream.restore(art, sid, emb)
+                    report.restored += 1
+                continue
+            results = [stream.process(a, e) for a, e in zip(chunk, embs)]
+            store.save_assignments(results)
+            for r in results:
+                report.articles += 1
+                if r.method == "new":
+                    report.new_stories += 1
+                elif r.method == "duplicate":
+                    report.duplicates += 1
+                else:
+                    report.joined += 1
+            if progress:
+                progress(report.articles, len(new_ids), chunk[-1].origin)
     store.put_meta("cluster.docfreq", str(df.n_docs).encode() + b":" + zlib.compress(df.counts.tobytes(), 1))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def ingest_and_cluster(targets: Iterable[str], store: Store, config=None, opts: IngestOptions | None = None,
+                       ingest_progress: Progress | None = None,
+                       cluster_progress: Progress | None = None) -> tuple[IngestReport, ClusterReport]:
+    """Ingest, then cluster. Headlines of new articles are encoded in the background while the rest
+    is still being read, so on two cores the encoder's time mostly disappears."""
+    from .cluster import ClusterConfig
+    from .cluster.features import headline
+    from .embed import Prefetch
+
+    config = config or ClusterConfig.load()
+    prefetch = Prefetch(config.embedder)
+    try:
+        report = ingest(targets, store, opts, progress=ingest_progress,
+                        on_new=lambda arts: prefetch.add([a.id for a in arts], [headline(a) for a in arts]))
+        return report, cluster(store, config, progress=cluster_progress, prefetch=prefetch)
+    finally:
+        prefetch.close()

@@ -70,3 +70,30 @@ def test_seeds_form_one_story(store):
     ingest([str(SEEDS)], store)
     cluster(store)
     assert len(groups(store)) == 1
+
+
+def test_stream_state_follows_the_window_not_the_stream():
+    """Articles of stories that aged out leave the stream's memory: a year of news costs what a month does."""
+    from datetime import date, timedelta
+
+    from newsprism.cluster import ClusterConfig
+    from newsprism.cluster.stream import StoryStream
+    from newsprism.model import RawRecord
+    from newsprism.normalize import normalize
+
+    config = ClusterConfig.load()
+    config.window_days = 5
+    stream = StoryStream(config, None)
+    start = date(2026, 1, 1)
+    for day in range(300):
+        for k in range(6):  # six unrelated long reports a day, sharing no word with any other
+            tag = "".join("abcdefghij"[int(c)] for c in f"{day:03d}{k}")  # letters only: numbers are features
+            words = " ".join(f"w{tag}{'abcdefghij'[i % 10]}{'abcdefghij'[i // 10]}" for i in range(40))
+            art = normalize(RawRecord(text=words, title=f"ta{tag} tb{tag}", origin="t", lang="en",
+                                      published=(start + timedelta(days=day)).isoformat()))
+            stream.process(art, None)
+    # Stale stories are swept every 500 articles: at most (window + 500 articles' worth of days) stay.
+    bound = 6 * (config.window_days + 500 // 6 + 1)
+    assert len(stream.clusterer.stories) <= bound < 1800
+    assert len(stream.story_of) <= bound and len(stream.dedup.sigs) <= bound and len(stream._members) <= bound
+    assert set(stream._articles) <= set(stream.clusterer.stories)

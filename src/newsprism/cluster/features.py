@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -46,21 +47,24 @@ el la los las un una der die das ein eine le les une des il lo
 """.split())
 
 
-_BUCKET_CACHE: dict[str, int] = {}
+class _BucketCache(dict):
+    """token -> bucket; a hit is a C-level dict lookup, a miss hashes once."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) > 500_000:  # bounded: vocabularies of news streams never stop growing
+            self.clear()
+        b = self[token] = zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
+        return b
 
 
-def bucket(token: str) -> int:
-    b = _BUCKET_CACHE.get(token)
-    if b is None:
-        if len(_BUCKET_CACHE) > 500_000:  # bounded: vocabularies of news streams never stop growing
-            _BUCKET_CACHE.clear()
-        b = _BUCKET_CACHE[token] = zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
-    return b
+_BUCKETS = _BucketCache()
+bucket = _BUCKETS.__getitem__
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased words without stopwords; Chinese runs as character bigrams (no segmenter needed)."""
-    out = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not _CJK_RUN.fullmatch(w)]
+    # CJK runs also match _WORD; they are split into bigrams below instead (first-character test: cheap).
+    out = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not "\u3400" <= w[0] <= "\u9fff"]
     for run in _CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return out
@@ -112,10 +116,7 @@ Sparse = dict[int, float]
 def tfidf(toks: list[str], df: DocFreq) -> Sparse:
     if not toks:
         return {}
-    counts: dict[int, int] = {}
-    for t in toks:
-        b = bucket(t)
-        counts[b] = counts.get(b, 0) + 1
+    counts = Counter(map(bucket, toks))
     keys = list(counts)
     weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * df.idf(keys)
     norm = float(np.sqrt((weights**2).sum())) or 1.0
@@ -174,7 +175,7 @@ def represent(article: Article, df: DocFreq, emb: np.ndarray | None, learn: bool
     toks = tokens(f"{title}\n{text}")
     name_toks = names(f"{title}\n{text}", title or (text[:60] if _CJK_RUN.search(text[:60]) else ""))
     if learn:
-        df.add({bucket(t) for t in toks} | {bucket("name:" + n) for n in name_toks})
+        df.add(set(map(bucket, toks)) | {bucket("name:" + n) for n in name_toks})
     text_vec = tfidf(toks, df)
     name_vec = tfidf(["name:" + n for n in name_toks], df)
     # Names also find candidates: across languages they are often the only shared words.
@@ -202,10 +203,11 @@ class StoryRep:
     norms: dict[str, float] = field(default_factory=lambda: {"text": 0.0, "title": 0.0, "name": 0.0})
     nums: dict[str, int] = field(default_factory=dict)
     emb_sum: np.ndarray | None = None
-    days: list[int] = field(default_factory=list)
+    days: set[int] = field(default_factory=set)  # distinct days: a story spans few
     langs: set[str] = field(default_factory=set)
     size: int = 0
     last_day: int | None = None
+    mean: np.ndarray | None = None  # unit-length mean embedding, kept current by add()
 
     def add(self, rep: ArticleRep) -> None:
         for key, vec, total in (("text", rep.text_vec, self.text_sum), ("title", rep.title_vec, self.title_sum),
@@ -218,30 +220,26 @@ class StoryRep:
             self.nums[n] = self.nums.get(n, 0) + 1
         if rep.emb is not None:
             self.emb_sum = rep.emb.copy() if self.emb_sum is None else self.emb_sum + rep.emb
+            self.mean = self.emb_sum / max(float(np.sqrt(self.emb_sum @ self.emb_sum)), 1e-9)
         if rep.day is not None:
-            self.days.append(rep.day)
+            self.days.add(rep.day)
             self.last_day = max(self.last_day or rep.day, rep.day)
         if rep.lang:
             self.langs.add(rep.lang)
         self.size += 1
 
-    def mean_emb(self) -> np.ndarray | None:
-        if self.emb_sum is None:
-            return None
-        return self.emb_sum / max(float(np.linalg.norm(self.emb_sum)), 1e-9)
-
 
 FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size")
 
 
-def features(rep: ArticleRep, story: StoryRep) -> np.ndarray:
+def features(rep: ArticleRep, story: StoryRep) -> list[float]:
     def cos(vec: Sparse, total: Sparse, key: str) -> float:
         norm = story.norms[key]
         return dot(vec, total) / math.sqrt(norm) if norm > 0 and vec else 0.0
 
     shared = sum(1 for n in rep.nums if n in story.nums)
     emb = 0.0
-    mean = story.mean_emb()
+    mean = story.mean
     if rep.emb is not None and mean is not None:
         emb = float(rep.emb @ mean)
     xling = bool(rep.lang and story.langs and rep.lang not in story.langs)
@@ -250,7 +248,7 @@ def features(rep: ArticleRep, story: StoryRep) -> np.ndarray:
         log_days, undated = math.log1p(gap), 0.0
     else:
         log_days, undated = 0.0, 1.0
-    return np.array([
+    return [
         cos(rep.text_vec, story.text_sum, "text"),
         cos(rep.title_vec, story.title_sum, "title"),
         cos(rep.name_vec, story.name_sum, "name"),
@@ -260,4 +258,4 @@ def features(rep: ArticleRep, story: StoryRep) -> np.ndarray:
         log_days,
         undated,
         math.log1p(story.size),
-    ])
+    ]

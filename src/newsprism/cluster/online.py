@@ -55,7 +55,7 @@ class ClusterConfig:
 class OnlineClusterer:
     def __init__(self, config: ClusterConfig, first_story_id: int = 1):
         self.config = config
-        self.w = np.asarray(config.weights, dtype=np.float64)
+        self._w = [float(w) for w in config.weights]
         self.stories: dict[int, StoryRep] = {}
         self.postings: dict[int, set[int]] = {}
         self.seen: dict[int, int] = {}  # story id -> stream day it last grew (for ageing out)
@@ -63,14 +63,16 @@ class OnlineClusterer:
         self.clock: int | None = None  # the stream's current day
         self._emb_rows: dict[int, int] = {}
         self._emb = np.zeros((0, 0), dtype=np.float32)
+        self._row_sid = np.zeros(0, dtype=np.int64)  # row -> story id, -1 for a free row
         self._free: list[int] = []
         self._rows_used = 0
         self._since_sweep = 0
+        self.retired: list[int] = []  # stories the last sweeps dropped, for the caller to forget too
 
     # --- scoring --------------------------------------------------------------------------------
 
     def score(self, rep: ArticleRep, story: StoryRep) -> float:
-        z = float(self.w @ features(rep, story)) + self.config.bias
+        z = sum(map(float.__mul__, self._w, features(rep, story))) + self.config.bias
         return 1.0 / (1.0 + math.exp(-z))
 
     def candidates(self, rep: ArticleRep) -> list[int]:
@@ -80,11 +82,11 @@ class OnlineClusterer:
                 votes[sid] = votes.get(sid, 0) + 1
         ranked = sorted(votes, key=votes.__getitem__, reverse=True)[: self.config.max_candidates]
         if rep.emb is not None and self._emb_rows:
-            rows = list(self._emb_rows.items())
-            sims = self._emb[[r for _, r in rows]] @ rep.emb
-            k = min(self.config.emb_candidates, len(rows))
+            sims = self._emb[: self._rows_used] @ rep.emb
+            sims[self._row_sid[: self._rows_used] < 0] = -np.inf  # freed rows
+            k = min(self.config.emb_candidates, len(self._emb_rows))
             for i in np.argpartition(-sims, k - 1)[:k]:
-                sid = rows[int(i)][0]
+                sid = int(self._row_sid[i])
                 if sid not in votes:
                     ranked.append(sid)
         return ranked
@@ -126,9 +128,8 @@ class OnlineClusterer:
         for term in rep.top_terms:
             self.postings.setdefault(term, set()).add(sid)
         self.seen[sid] = self.clock if self.clock is not None else 0
-        mean = story.mean_emb()
-        if mean is not None:
-            self._set_emb(sid, mean)
+        if story.mean is not None:
+            self._set_emb(sid, story.mean)
 
     def _tick(self, rep: ArticleRep) -> None:
         if rep.day is not None:
@@ -145,12 +146,14 @@ class OnlineClusterer:
         stale = {sid for sid, day in self.seen.items() if day < self.clock - self.config.window_days}
         if not stale:
             return
+        self.retired.extend(stale)
         for sid in stale:
             del self.seen[sid]
             self.stories.pop(sid, None)
             row = self._emb_rows.pop(sid, None)
             if row is not None:
                 self._free.append(row)
+                self._row_sid[row] = -1
         for term in list(self.postings):
             live = self.postings[term] - stale
             if live:
@@ -171,5 +174,7 @@ class OnlineClusterer:
                     if self._emb.size:
                         grown[: self._emb.shape[0]] = self._emb
                     self._emb = grown
+                    self._row_sid = np.concatenate([self._row_sid, np.full(grown.shape[0] - len(self._row_sid), -1)])
             self._emb_rows[sid] = row
+            self._row_sid[row] = sid
         self._emb[row] = vec

@@ -11,7 +11,7 @@ import numpy as np
 from ..dedup import Deduplicator, Link, Member
 from ..embed import Embedder
 from ..model import Article
-from .features import DocFreq, headline, numbers, represent, tokens
+from .features import ArticleRep, DocFreq, headline, represent, tokens
 from .online import ClusterConfig, OnlineClusterer
 
 
@@ -36,6 +36,7 @@ class StoryStream:
         # Recent members per story, for translation links: (id, language, figures, headline embedding).
         self._members: dict[int, list[Member]] = {}
         self._titles: dict[str, set[str]] = {}
+        self._articles: dict[int, list[str]] = {}  # story -> its article ids, to forget them with it
 
     def embed(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
         if self.embedder is None:
@@ -51,9 +52,10 @@ class StoryStream:
         self._enter(article, story_id, emb, learn=True)
 
     def _enter(self, article: Article, story_id: int, emb: np.ndarray | None, learn: bool) -> None:
-        self.clusterer.add(story_id, represent(article, self.df, emb, learn=learn))
+        rep = represent(article, self.df, emb, learn=learn)
+        self.clusterer.add(story_id, rep)
         self.dedup.add(article)
-        self._remember(article, story_id, emb, set(tokens(article.title or "")))
+        self._remember(article, story_id, rep, set(tokens(article.title or "")))
 
     def process(self, article: Article, emb: np.ndarray | None) -> Assignment:
         link = self.dedup.check(article)
@@ -72,12 +74,12 @@ class StoryStream:
             sid, score, is_new = self.clusterer.assign(rep)
             links = (link,) if link is not None else ()
             if not is_new and emb is not None:
-                translation = self.dedup.translation(article.id, article.lang, numbers(article.text), emb,
+                translation = self.dedup.translation(article.id, article.lang, rep.nums, emb,
                                                      self._members.get(sid, []))
                 links = links + ((translation,) if translation else ())
             result = Assignment(article.id, sid, score, "new" if is_new else "joined", links)
         self.dedup.add(article)
-        self._remember(article, sid, emb, title_toks)
+        self._remember(article, sid, rep, title_toks)
         return result
 
     def _same_headline(self, mine: set[str], target_id: str) -> bool:
@@ -86,17 +88,33 @@ class StoryStream:
             return True  # nothing to tell them apart: trust the text
         return len(mine & theirs) / len(mine | theirs) >= 0.5
 
-    def _remember(self, article: Article, sid: int, emb: np.ndarray | None, title_toks: set[str]) -> None:
+    def _remember(self, article: Article, sid: int, rep: ArticleRep, title_toks: set[str]) -> None:
         self.story_of[article.id] = sid
         self._titles[article.id] = title_toks
-        if emb is not None:
+        self._articles.setdefault(sid, []).append(article.id)
+        if rep.emb is not None:
             members = self._members.setdefault(sid, [])
-            # Keep only what translation detection needs, not the whole text of every article.
-            members.append(Member(article.id, article.lang, numbers(article.text), emb))
+            # Keep only what translation detection needs (figures of the lead), not the text.
+            members.append(Member(article.id, article.lang, rep.nums, rep.emb))
             del members[:-20]
-        if len(self._members) > 4 * max(1, len(self.clusterer.stories)) + 1000:
-            for stale in [s for s in self._members if s not in self.clusterer.stories]:
-                del self._members[stale]
+        if self.clusterer.retired:
+            self._forget(self.clusterer.retired)
+            self.clusterer.retired.clear()
+
+    def _forget(self, story_ids: list[int]) -> None:
+        """Stories out of the window take their articles' state with them: memory stays flat."""
+        for sid in story_ids:
+            if sid in self.clusterer.stories:  # back in the window (an article joined it again)
+                continue
+            self._members.pop(sid, None)
+            ids = self._articles.pop(sid, [])
+            self.dedup.forget(ids)
+            for aid in ids:
+                if self.story_of.get(aid) == sid:
+                    del self.story_of[aid]
+        # Headlines go with the exact keys they are checked against: the most recent ones, bounded.
+        while len(self._titles) > self.dedup.keep_exact:
+            del self._titles[next(iter(self._titles))]
 
 
 def cluster_in_memory(articles: Sequence[Article], config: ClusterConfig, embedder: Embedder | None,

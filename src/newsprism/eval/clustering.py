@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import resource
 import tempfile
 import time
 from pathlib import Path
 
 from ..cluster import ClusterConfig
 from ..cluster.metrics import scores
-from ..pipeline import cluster, ingest
+from ..pipeline import ingest_and_cluster
 from ..store import open_store
+from .common import peak_rss_mb
 
 
 def evaluate(file: Path, out: Path | None = None, config: Path | None = None) -> dict:
@@ -24,8 +24,7 @@ def evaluate(file: Path, out: Path | None = None, config: Path | None = None) ->
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "eval.db")
         started = time.perf_counter()
-        ingested = ingest([str(file)], store)
-        report = cluster(store, cfg)
+        ingested, report = ingest_and_cluster([str(file)], store, cfg)
         elapsed = time.perf_counter() - started
         story_of = {}
         for row in store.db.execute("SELECT a.external_id, m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"):
@@ -43,6 +42,6 @@ def evaluate(file: Path, out: Path | None = None, config: Path | None = None) ->
         "file": Path(file).name, "config": cfg.version, "missing": len(missing), "rejected": len(ingested.rejected),
         "seconds": round(elapsed, 2), "articles_per_s": round(len(gold) / elapsed, 1),
         "cluster_articles_per_s": round(report.articles / report.seconds, 1) if report.seconds else None,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     })
     return result

@@ -28,3 +28,12 @@ def load_labelled(path: str | Path) -> tuple[list[Article], list[tuple[str, str]
             order[xid] = len(order)
     ranked = sorted(articles.values(), key=lambda a: (a.published is None, (a.published or "")[:10], order[a.id]))
     return ranked, lines
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process plus the largest finished child (the background encoder)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round((own + child) / 1024, 1)

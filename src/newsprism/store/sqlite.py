@@ -208,11 +208,33 @@ class SQLiteStore:
 
     def unassigned_articles(self) -> Iterator[Article]:
         """Articles in no story yet, in publication order (undated last, then ingest order)."""
-        cols = _A_COLUMNS
-        sql = (f"SELECT {cols} FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+        ids = self.unassigned_ids()
+        for k in range(0, len(ids), 500):
+            yield from self.get_articles(ids[k : k + 500])
+
+    def unassigned_ids(self) -> list[str]:
+        """Ids only: a stream of 100k articles is ordered without holding 100k texts."""
+        sql = ("SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
                "WHERE m.article_id IS NULL ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid")
-        for row in self.db.execute(sql).fetchall():
-            yield _article(row)
+        return [row[0] for row in self.db.execute(sql)]
+
+    def first_unassigned_day(self) -> str | None:
+        """The earliest publication day (day precision or finer) among articles in no story."""
+        row = self.db.execute(
+            "SELECT min(substr(a.published, 1, 10)) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+            "WHERE m.article_id IS NULL AND a.published IS NOT NULL AND a.date_precision IN ('day', 'datetime')").fetchone()
+        return row[0] if row else None
+
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        """Articles by id, in the order asked (unknown ids skipped)."""
+        found: dict[str, Article] = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            sql = f"SELECT {_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            for row in self.db.execute(sql, part):
+                art = _article(row)
+                found[art.id] = art
+        return [found[i] for i in ids if i in found]
 
     def members_since(self, day_iso: str | None) -> Iterator[tuple[Article, int, str]]:
         """(article, story id, method) for every member of stories active on or after a day (all if None)."""
