@@ -6,7 +6,8 @@ Systems (each run in a fresh process, so peak RSS is its own):
 - newsprism: the real pipeline (ingest -> dedup -> cluster into a fresh SQLite store), shipped config;
 - tfidf-single-pass: classic TDT, TF-IDF of title + text, cosine to story centroids, a 3-day window;
 - agglomerative: average-linkage over the same multilingual USE headline embeddings newsprism uses;
-- hdbscan: scikit-learn's HDBSCAN over the same embeddings.
+- hdbscan: scikit-learn's HDBSCAN over the same embeddings;
+- bertopic: BERTopic (UMAP + HDBSCAN) over the same embeddings (extra ``peers``; torch CPU wheel first).
 Peers get their best setting on the file (an oracle tuning newsprism does not get: its config was trained
 once). For each: BCubed and pairwise P/R/F1, articles/s of the best setting's run, peak RSS.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -130,8 +130,34 @@ def run_embeddings(path: str, method: str) -> dict:
     return best_of(runs)
 
 
+def run_bertopic(path: str) -> dict:
+    """BERTopic over the same embeddings (UMAP to a few dimensions, then HDBSCAN): topics as stories."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    articles, lines = load(path)
+    t0 = time.perf_counter()
+    emb = embed(articles)
+    embed_seconds = time.perf_counter() - t0
+    docs = [f"{a.title or ''} {a.text[:600]}" for a in articles]
+    runs = []
+    for n_neighbors in (2, 5, 15):
+        for min_cluster_size in (2, 3):
+            t = time.perf_counter()
+            model = BERTopic(embedding_model=None, calculate_probabilities=False,
+                             umap_model=UMAP(n_neighbors=n_neighbors, n_components=5, min_dist=0.0, metric="cosine", random_state=42),
+                             hdbscan_model=HDBSCAN(min_cluster_size=min_cluster_size, min_samples=1, prediction_data=False))
+            topics, _ = model.fit_transform(docs, embeddings=emb)
+            named = {a.id: (int(k) if k >= 0 else f"outlier-{a.id}") for a, k in zip(articles, topics)}
+            runs.append(({"umap_n_neighbors": n_neighbors, "min_cluster_size": min_cluster_size}, score(named, lines),
+                         embed_seconds + time.perf_counter() - t))
+    return best_of(runs)
+
+
 SYSTEMS = {"newsprism": run_newsprism, "tfidf-single-pass": run_tfidf,
-           "agglomerative": lambda p: run_embeddings(p, "agglomerative"), "hdbscan": lambda p: run_embeddings(p, "hdbscan")}
+           "agglomerative": lambda p: run_embeddings(p, "agglomerative"), "hdbscan": lambda p: run_embeddings(p, "hdbscan"),
+           "bertopic": run_bertopic}
 
 
 def main() -> None:
@@ -142,12 +168,18 @@ def main() -> None:
     args = ap.parse_args()
     if args.system:
         result = SYSTEMS[args.system](args.file)
-        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        from newsprism.eval.common import peak_rss_mb
+
+        result["peak_rss_mb"] = peak_rss_mb()  # this process and its children (newsprism's encoder)
         print(json.dumps(result, default=str))
         return
     results = {}
     for name in SYSTEMS:
-        proc = subprocess.run([sys.executable, __file__, "--file", args.file, "--system", name], capture_output=True, text=True, check=True)
+        proc = subprocess.run([sys.executable, __file__, "--file", args.file, "--system", name], capture_output=True, text=True)
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+            print(f"{name:18s} not run: {last} (BERTopic needs: pip install torch==2.13.0 -e '.[peers]')", flush=True)
+            continue
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         n = r["articles"]
         r["articles_per_s"] = round(n / r["seconds"], 1)

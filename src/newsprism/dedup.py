@@ -90,7 +90,7 @@ class Deduplicator:
         self.bands: dict[tuple[int, bytes], list[str]] = {}
         self.sigs: dict[str, np.ndarray] = {}
         self.meta: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> (source, domain, published)
-        self.keep_exact = 200_000
+        self.keep_exact = 50_000  # about a month of a large news stream
         self._last: tuple[str, str, np.ndarray | None] | None = None  # check() then add() of one article: hash once
 
     def _keys(self, article: Article) -> tuple[str, np.ndarray | None]:

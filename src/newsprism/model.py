@@ -102,3 +102,89 @@ class Rejection:
     def line(self) -> str:
         where = f"{self.origin} [{self.record}]" if self.record else self.origin
         return f"{where}: {self.reason}"
+
+
+# --- extraction: every item is a span of one article ------------------------------------------------
+
+ENTITY_KINDS = ("person", "organisation", "place", "other")
+PEOPLE_ROLES = ("killed", "injured", "arrested", "missing", "evacuated", "other")
+
+
+@dataclass(slots=True)
+class Entity:
+    """One mention. ``canonical`` is the name that matches across articles and languages: the longest
+    form the article uses ("Mao" -> "Mao Ning"), English glosses for Chinese (北约 -> NATO)."""
+
+    span: Span
+    text: str
+    kind: str  # ENTITY_KINDS
+    canonical: str
+
+
+@dataclass(slots=True)
+class Quote:
+    """Direct ("...", she said) or indirect (Mao said Asia was ...) speech."""
+
+    span: Span  # the whole attribution: speaker, cue and content
+    content: Span
+    content_text: str
+    cue: str
+    direct: bool
+    speaker: str | None  # canonical name when the text allows, else the words used ("the ministry")
+    speaker_span: Span | None = None
+    speaker_kind: str | None = None  # person | organisation | ...
+
+
+@dataclass(slots=True)
+class TimeExpr:
+    """A time expression resolved against the article's publication date (TimeML-style values:
+    2023-05-04, 2023-05, 2024, 2023-W18, PRESENT_REF, P3Y ...). ``flags`` keep what cannot be trusted:
+    ``garbled`` (a value that cannot be right as printed, e.g. "in 4"), ``vague`` ("end of January"),
+    ``unanchored`` (relative, but the article has no date)."""
+
+    span: Span
+    text: str
+    type: str  # DATE | TIME | DURATION | SET
+    value: str | None
+    anchor: str | None = None  # the date it was resolved against
+    modifier: str | None = None  # START | MID | END | APPROX ...
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A figure and what it counts: people by role, money, a percentage, another amount."""
+
+    span: Span
+    text: str
+    kind: str  # people | money | percent | number
+    value: float
+    unit: str | None = None  # currency code, "%", ...
+    role: str | None = None  # PEOPLE_ROLES for people
+
+
+@dataclass(slots=True)
+class Extraction:
+    article_id: str
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Extraction":
+        def span(x):
+            return Span(**x) if x else None
+
+        return cls(
+            article_id=d["article_id"], version=d.get("version", ""),
+            entities=[Entity(**{**e, "span": span(e["span"])}) for e in d.get("entities", [])],
+            quotes=[Quote(**{**q, "span": span(q["span"]), "content": span(q["content"]),
+                             "speaker_span": span(q.get("speaker_span"))}) for q in d.get("quotes", [])],
+            times=[TimeExpr(**{**t, "span": span(t["span"])}) for t in d.get("times", [])],
+            quantities=[Quantity(**{**q, "span": span(q["span"])}) for q in d.get("quantities", [])],
+        )

@@ -35,7 +35,7 @@ class StoryStream:
         self.story_of: dict[str, int] = {}
         # Recent members per story, for translation links: (id, language, figures, headline embedding).
         self._members: dict[int, list[Member]] = {}
-        self._titles: dict[str, set[str]] = {}
+        self._titles: dict[str, tuple[str, ...]] = {}  # headline words, for the boilerplate rule
         self._articles: dict[int, list[str]] = {}  # story -> its article ids, to forget them with it
 
     def embed(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
@@ -83,14 +83,14 @@ class StoryStream:
         return result
 
     def _same_headline(self, mine: set[str], target_id: str) -> bool:
-        theirs = self._titles.get(target_id, set())
+        theirs = set(self._titles.get(target_id, ()))
         if not mine or not theirs:
             return True  # nothing to tell them apart: trust the text
         return len(mine & theirs) / len(mine | theirs) >= 0.5
 
     def _remember(self, article: Article, sid: int, rep: ArticleRep, title_toks: set[str]) -> None:
         self.story_of[article.id] = sid
-        self._titles[article.id] = title_toks
+        self._titles[article.id] = tuple(title_toks)  # a tuple is a third of a set's memory
         self._articles.setdefault(sid, []).append(article.id)
         if rep.emb is not None:
             members = self._members.setdefault(sid, [])
