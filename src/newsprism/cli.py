@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
@@ -153,12 +154,13 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (or an unamb
     """Show one article: metadata, where each field came from, and its text."""
     store = _store(db)
     art = store.get_article(article_id)
+    extraction = store.get_extraction(art.id) if art else None
     store.close()
     if art is None:
         err.print(f"[red]no article {escape(article_id)!s}[/]")
         raise typer.Exit(EXIT_NOT_FOUND)
     if as_json:
-        _print_json(art.to_dict())
+        _print_json({**art.to_dict(), "extraction": extraction.to_dict() if extraction else None})
         return
     console.print(f"[bold]{escape(art.title or _lead(art))}[/]")
     meta = Table(box=None, show_header=False, pad_edge=False)
@@ -175,7 +177,61 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (or an unamb
         meta.add_row("warning", f"[yellow]{escape(w)}[/]")
     console.print(meta)
     console.print()
-    console.print(escape(art.text))
+    if extraction is None:
+        console.print(escape(art.text))
+        console.print("[dim]not extracted yet: newsprism extract[/]")
+        return
+    console.print(_highlighted(art.text, extraction))
+    console.print()
+    _print_extraction(extraction)
+
+
+_STYLES = {"quote": "green", "speaker": "bold magenta", "time": "cyan", "garbled": "bold white on red",
+           "quantity": "bold yellow", "person": "magenta", "organisation": "blue", "place": "dark_cyan", "other": "white"}
+
+
+def _highlighted(text: str, ex) -> Text:
+    """The article text with extracted spans styled: quotes, speakers, times (garbled ones loudly), figures."""
+    out = Text(text)
+    for e in ex.entities:
+        out.stylize(_STYLES.get(e.kind, "white"), e.span.start, e.span.end)
+    for q in ex.quotes:
+        out.stylize(_STYLES["quote"], q.content.start, q.content.end)
+        if q.speaker_span:
+            out.stylize(_STYLES["speaker"], q.speaker_span.start, q.speaker_span.end)
+    for t in ex.times:
+        out.stylize(_STYLES["garbled" if "garbled" in t.flags else "time"], t.span.start, t.span.end)
+    for n in ex.quantities:
+        out.stylize(_STYLES["quantity"], n.span.start, n.span.end)
+    return out
+
+
+def _print_extraction(ex) -> None:
+    legend = " · ".join(f"[{style}]{name}[/]" for name, style in _STYLES.items())
+    console.print(f"[dim]legend:[/] {legend}")
+    if ex.quotes:
+        table = Table("speaker", "cue", "", "content", "span", box=None, pad_edge=False, title="quotes")
+        for q in ex.quotes:
+            table.add_row(escape(q.speaker or "?"), escape(q.cue), "direct" if q.direct else "indirect",
+                          escape(q.content_text[:90]), f"{q.content.start}-{q.content.end}")
+        console.print(table)
+    if ex.times:
+        table = Table("text", "value", "flags", "span", box=None, pad_edge=False, title="time expressions")
+        for t in ex.times:
+            flags = ", ".join(t.flags + ([t.modifier.lower()] if t.modifier else []))
+            table.add_row(escape(t.text), t.value or "?", f"[red]{flags}[/]" if "garbled" in t.flags else flags,
+                          f"{t.span.start}-{t.span.end}")
+        console.print(table)
+    if ex.quantities:
+        table = Table("text", "kind", "value", "role/unit", "span", box=None, pad_edge=False, title="figures")
+        for n in ex.quantities:
+            table.add_row(escape(n.text), n.kind, f"{n.value:g}", n.role or n.unit or "", f"{n.span.start}-{n.span.end}")
+        console.print(table)
+    names: dict[tuple[str, str], int] = {}
+    for e in ex.entities:
+        names[(e.kind, e.canonical)] = names.get((e.kind, e.canonical), 0) + 1
+    if names:
+        console.print("[bold]entities[/] " + "; ".join(f"{escape(n)} [dim]({k}, {c}×)[/]" for (k, n), c in sorted(names.items())))
 
 
 @app.command()
@@ -240,6 +296,27 @@ def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
         return
     console.print(f"{report.articles:,} articles clustered: {report.new_stories:,} new stories, {report.joined:,} joined one, "
                   f"{report.duplicates:,} duplicates in {report.seconds:.1f}s (config {escape(report.config_version)})")
+
+
+@app.command("extract")
+def extract_cmd(db: DbOpt = None, as_json: JsonOpt = False,
+                redo: Annotated[bool, typer.Option(help="Extract every article again, not only new or changed ones")] = False) -> None:
+    """Find entities, quotes, time expressions and figures in articles (incremental: only new or changed ones)."""
+    from .pipeline import extract as run_extract
+
+    store = _store(db)
+    with Progress(SpinnerColumn(), TextColumn("[bold]extract[/]"), BarColumn(bar_width=None),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task("extract", total=None)
+        report = run_extract(store, redo=redo, progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
+    store.close()
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    console.print(f"{report.articles:,} articles: {report.entities:,} entity mentions, {report.quotes:,} quotes, "
+                  f"{report.times:,} time expressions ({report.garbled_times:,} flagged garbled), {report.quantities:,} figures "
+                  f"in {report.seconds:.1f}s ({escape(report.version)})")
 
 
 @app.command()

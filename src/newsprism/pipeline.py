@@ -249,3 +249,47 @@ def ingest_and_cluster(targets: Iterable[str], store: Store, config=None, opts: 
         return report, cluster(store, config, progress=cluster_progress, prefetch=prefetch)
     finally:
         prefetch.close()
+
+
+@dataclass
+class ExtractReport:
+    articles: int = 0
+    entities: int = 0
+    quotes: int = 0
+    times: int = 0
+    garbled_times: int = 0
+    quantities: int = 0
+    seconds: float = 0.0
+    version: str = ""
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "seconds": round(self.seconds, 3),
+                "articles_per_second": round(self.articles / self.seconds, 1) if self.seconds else None}
+
+
+def extract(store, progress: Progress | None = None, extractor=None, redo: bool = False) -> ExtractReport:
+    """Extract entities, quotes, times and quantities from every article that has no current extraction
+    (none yet, an older extractor version, or a text changed since). ``redo``: all articles again."""
+    from .extract import VERSION, Extractor
+
+    started = time.perf_counter()
+    report = ExtractReport(version=VERSION)
+    ids = [a for a, in store.db.execute("SELECT id FROM articles ORDER BY rowid")] if redo else store.unextracted_ids(VERSION)
+    extractor = extractor or Extractor()
+    done: list = []
+    for k in range(0, len(ids), CHUNK):
+        chunk = store.get_articles(ids[k : k + CHUNK])
+        for ex in extractor.run(chunk):
+            done.append(ex)
+            report.articles += 1
+            report.entities += len(ex.entities)
+            report.quotes += len(ex.quotes)
+            report.times += len(ex.times)
+            report.garbled_times += sum("garbled" in t.flags for t in ex.times)
+            report.quantities += len(ex.quantities)
+        store.put_extractions(done)  # committed per chunk: an interruption keeps what is done
+        done.clear()
+        if progress:
+            progress(report.articles, len(ids), chunk[-1].origin if chunk else "")
+    report.seconds = time.perf_counter() - started
+    return report

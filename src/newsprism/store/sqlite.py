@@ -297,6 +297,30 @@ class SQLiteStore:
             cur.executemany("INSERT OR REPLACE INTO article_vectors(article_id, model, vec) VALUES (?, ?, ?)",
                             [(k, model, v.astype("float32").tobytes()) for k, v in items.items()])
 
+    # --- extractions --------------------------------------------------------------------------------
+
+    def unextracted_ids(self, version: str) -> list[str]:
+        """Articles with no extraction, or one made by another version or from an older text."""
+        sql = ("SELECT a.id FROM articles a LEFT JOIN extractions x ON x.article_id = a.id "
+               "WHERE x.article_id IS NULL OR x.version != ? OR x.content_hash != a.content_hash ORDER BY a.rowid")
+        return [row[0] for row in self.db.execute(sql, (version,))]
+
+    def put_extractions(self, items: list[Any]) -> None:
+        hashes = dict(self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({','.join('?' * len(items))})",
+                                      [x.article_id for x in items]).fetchall()) if items else {}
+        now = _now()
+        with self._tx() as cur:
+            cur.executemany("INSERT OR REPLACE INTO extractions(article_id, version, content_hash, data, extracted_at) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            [(x.article_id, x.version, hashes.get(x.article_id, ""), json.dumps(x.to_dict(), ensure_ascii=False), now)
+                             for x in items])
+
+    def get_extraction(self, article_id: str) -> Any | None:
+        from ..model import Extraction
+
+        row = self.db.execute("SELECT data FROM extractions WHERE article_id = ?", (article_id,)).fetchone()
+        return Extraction.from_dict(json.loads(row[0])) if row else None
+
     def get_meta(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

@@ -1,0 +1,126 @@
+"""Figures and what they count: people killed, injured, arrested, missing; money; percentages.
+
+Rules over the text, English and Chinese. A count of people needs a role word next to it ("two
+people were killed", "killing three", "4 injured", "死亡2人", "3人受伤"); a number alone is kept as a
+plain ``number`` only when it carries a unit worth comparing (money, percent).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Quantity, Span
+
+NUM_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUM_WORDS.update({"a": 1, "an": 1, "no": 0, "both": 2, "thirty": 30, "forty": 40, "fifty": 50, "dozens": 24,
+                  "a dozen": 12, "dozen": 12, "hundreds": 200, "several": 3})
+ROLES = {
+    "killed": "killed", "dead": "killed", "died": "killed", "slain": "killed", "fatally": "killed", "deaths": "killed",
+    "death": "killed", "fatalities": "killed", "murdered": "killed", "lives": "killed", "bodies": "killed",
+    "injured": "injured", "wounded": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
+    "wounding": "injured", "hospitalized": "injured", "hospitalised": "injured",
+    "arrested": "arrested", "detained": "arrested", "arrests": "arrested", "custody": "arrested",
+    "missing": "missing", "evacuated": "evacuated", "killing": "killed",
+}
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
+_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?))"
+_AGE = r"(?:\d{1,3}-year-old\s+)?"
+_ROLE_AFTER = r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed|fatally\s+(?:shot|wounded|injured|stabbed))"
+_F = re.IGNORECASE
+PATTERNS = [
+    # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
+    re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
+    # "killing two", "wounding three others", "left one dead" (the number after the role)
+    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+({_NUM})\s+{_AGE}(?:{_WHO}\b)?", _F),
+    re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
+    re.compile(rf"\b(?:death toll|toll)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|is|was|reached|stands at|rose to)\s+({_NUM})\b", _F),
+    re.compile(rf"\bno\s+(?:one|other\s+injuries|injuries|one\s+else)\s+(?:was|were)?\s*(?:reported\s+)?(injured|hurt|killed|wounded|reported)?", _F),
+]
+_MONEY = re.compile(r"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|m|bn)?)"
+                    r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion)?\s*(dollars|euros|pounds|yuan|yen|美元|欧元|元|人民币)", _F)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|个百分点)|百分之([一二三四五六七八九十\d]+)", _F)
+_ZH_PEOPLE = re.compile(r"(死亡|遇难|丧生|受伤|伤|被捕|失踪)\s*(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)|(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)[^，。]{0,4}?(死亡|遇难|丧生|受伤|被捕|失踪)")
+_ZH_ROLE = {"死亡": "killed", "遇难": "killed", "丧生": "killed", "受伤": "injured", "伤": "injured", "被捕": "arrested", "失踪": "missing"}
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "十": 10}
+SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "美元": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR",
+            "欧元": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY", "rmb": "CNY",
+            "cny": "CNY", "元": "CNY", "人民币": "CNY"}
+
+
+def number_value(word: str) -> float | None:
+    w = word.lower().replace(",", "")
+    if w.isdigit():
+        return float(w)
+    if w in NUM_WORDS:
+        return float(NUM_WORDS[w])
+    if all(c in _ZH_DIGITS for c in w):
+        if w == "十":
+            return 10.0
+        if "十" in w:
+            tens, _, ones = w.partition("十")
+            return float((_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS.get(ones, 0) if ones else 0))
+        return float("".join(str(_ZH_DIGITS[c]) for c in w))
+    return None
+
+
+def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantity]:
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str, value: float | None, unit=None, role=None) -> None:
+        if value is None or any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        out.append(Quantity(Span(article_id, offset + start, offset + end), text[start:end], kind, value, unit, role))
+
+    for i, pattern in enumerate(PATTERNS):
+        for m in pattern.finditer(text):
+            if i == 0:
+                value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower().split()[0], "other")
+                if m.group(2).lower().startswith("fatally"):
+                    role = "killed"
+                if m.group(1).lower() in ("a", "an") and not re.search(_WHO, m.group(0), _F):
+                    continue  # "a ... killed" needs a person noun
+            elif i == 1:
+                value, role = number_value(m.group(2)), ROLES.get(m.group(1).lower(), "other")
+                if m.group(2).lower() in ("a", "an", "no") and not re.search(_WHO, m.group(0), _F):
+                    continue
+            elif i == 2:
+                value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower(), "other")
+            elif i == 3:
+                value, role = number_value(m.group(1)), "killed"
+            else:
+                value, role = 0.0, ROLES.get((m.group(1) or "injured").lower(), "injured")
+                if role == "other":
+                    role = "injured"
+            add(m.start(), m.end(), "people", value, None, role)
+    for m in _ZH_PEOPLE.finditer(text):
+        role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        add(m.start(), m.end(), "people", number_value(num), None, _ZH_ROLE.get(role_word, "other"))
+    for m in _MONEY.finditer(text):
+        if m.group(2):
+            cur, amount, scale = m.group(1), m.group(2), m.group(3)
+        else:
+            amount, scale, cur = m.group(4), m.group(5), m.group(6)
+        try:
+            value = float(amount.replace(",", "")) * SCALE.get((scale or "").lower(), 1.0)
+        except ValueError:
+            continue
+        add(m.start(), m.end(), "money", value, CURRENCY.get(cur.lower(), cur))
+    for m in _PERCENT.finditer(text):
+        add(m.start(), m.end(), "percent", number_value(m.group(2)) if m.group(2) else float(m.group(1).replace(",", ".")), "%")
+    out.sort(key=lambda q: q.span.start)
+    return out
+
+
+def people_counts(quantities: list[Quantity]) -> dict[str, float]:
+    """One figure per role for an article: the first one stated (the lead states the toll; later
+    figures are often about other incidents or totals)."""
+    counts: dict[str, float] = {}
+    for q in quantities:
+        if q.kind == "people" and q.role and q.role not in counts:
+            counts[q.role] = q.value
+    return counts

@@ -1,0 +1,225 @@
+"""Quotes and attributions: who said (or claimed, warned, believes) what.
+
+English, over spaCy's dependency parse:
+- a cue verb ("say", "tell", "warn", "according to" ...) with a subject: the speaker;
+- its clausal complement is the content (indirect speech: "Mao said Asia was ..."), or the quoted
+  text in its sentence or just before it (direct: "'...,' she said");
+- quoted text with no cue verb of its own takes the cue of the sentence that follows it.
+Speakers are resolved where the text allows: a pronoun to the last person (or organisation) named
+before it, "the ministry" or "the spokesperson" to the entity named with that word earlier, a surname
+to the full name (entities' canonical names).
+
+Chinese: patterns over the text (X表示/说/指出 ... “…” or ，…。) with the speaker taken from jiagu's
+entities at the start of the clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Entity, Quote, Span
+
+CUE_LEMMAS = frozenset("""
+say tell add state announce report claim argue insist explain note warn write declare predict suggest acknowledge
+admit deny confirm reply respond urge accuse believe think expect hope fear know feel agree contend assert maintain
+tweet promise vow pledge question blame criticize criticise estimate reveal find indicate show stress emphasize
+emphasise recall describe call ask allege concede boast complain charge testify disclose observe remark conclude
+predict caution signal point demand threaten propose recommend
+""".split())
+STRONG_CUES = frozenset("say tell add state announce report claim argue insist explain note warn write declare".split())
+QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]")
+PRONOUNS_PERSON = frozenset("he she him her i we".split())
+PRONOUNS_ORG = frozenset("it they".split())
+ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
+director chairman chairwoman ambassador general premier chancellor governor mayor""".split())
+
+
+def quote_segments(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted passages (inside the marks)."""
+    out = []
+    for m in QUOTE_PAIRS.finditer(text):
+        g = next(i for i in range(1, 5) if m.group(i) is not None)
+        if len(m.group(g).split()) >= 4:  # a quoted phrase ("high vigilance", a title) is a term, not speech
+            out.append((m.start(g), m.end(g)))
+    return out
+
+
+class SpeakerResolver:
+    """Turns the words a text uses for a speaker into a canonical name, from the article's entities."""
+
+    def __init__(self, entities: list[Entity], text: str):
+        self.entities = sorted(entities, key=lambda e: e.span.start)
+        self.text = text
+        self.roles: list[tuple[int, str, str]] = []  # (position, role word, canonical person)
+        for e in self.entities:
+            if e.kind != "person":
+                continue
+            around = text[max(0, e.span.start - 40) : e.span.end + 60].lower()
+            for word in re.findall(r"[a-z\-]+", around):
+                if word in ROLE_WORDS:
+                    self.roles.append((e.span.start, word, e.canonical))
+
+    def resolve(self, words: str, start: int, end: int) -> tuple[str, str | None]:
+        inside = [e for e in self.entities if e.span.start >= start and e.span.end <= end]
+        people = [e for e in inside if e.kind == "person"]
+        if people:
+            return people[-1].canonical, "person"
+        if inside:
+            return inside[-1].canonical, inside[-1].kind
+        w = words.lower().strip()
+        head = w.split()[-1] if w.split() else w
+        before = [e for e in self.entities if e.span.end <= start]
+        if w in PRONOUNS_PERSON:
+            people = [e for e in before if e.kind == "person"]
+            return (people[-1].canonical, "person") if people else (words, None)
+        if w in PRONOUNS_ORG:
+            orgs = [e for e in before if e.kind == "organisation"]
+            return (orgs[-1].canonical, "organisation") if orgs else (words, None)
+        if head in ROLE_WORDS:
+            match = [c for pos, role, c in self.roles if role == head and pos < start]
+            if match:
+                return match[-1], "person"
+        if w.startswith("the ") and head:
+            named = [e for e in before if head in e.canonical.lower().split()]
+            if named:
+                return named[-1].canonical, named[-1].kind
+        return words, None
+
+
+class SpacyQuotes:
+    def find(self, doc, article_id: str, entities: list[Entity]) -> list[Quote]:
+        text = doc.text
+        resolver = SpeakerResolver(entities, text)
+        segments = quote_segments(text)
+        quotes: list[Quote] = []
+        used_segments: set[tuple[int, int]] = set()
+        for sent in doc.sents:
+            for tok in sent:
+                q = self._from_cue(tok, sent, segments, used_segments, resolver, article_id, text)
+                if q is not None:
+                    quotes.append(q)
+        # Quoted passages no cue claimed: the speaker of the nearest attribution after them (a quote
+        # that runs over several sentences ends with its "she said"), else of the one before.
+        for seg in segments:
+            if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes):
+                continue
+            near = [q for q in quotes if q.speaker and 0 <= q.span.start - seg[1] <= 300]
+            if near:
+                src = near[0]
+                quotes.append(Quote(Span(article_id, seg[0], seg[1]), Span(article_id, seg[0], seg[1]), text[seg[0] : seg[1]],
+                                    src.cue, True, src.speaker, src.speaker_span, src.speaker_kind))
+        quotes.sort(key=lambda q: q.span.start)
+        return quotes
+
+    def _from_cue(self, tok, sent, segments, used, resolver, article_id, text) -> Quote | None:
+        according = tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
+        if not according and not (tok.lemma_.lower() in CUE_LEMMAS and tok.pos_ in ("VERB", "AUX")):
+            return None
+        if any(s0 <= tok.idx < s1 for s0, s1 in segments):
+            return None  # "I hope" inside a quote belongs to the quote, not to a new speaker
+        speaker_tok = None
+        if according:
+            to = next(c for c in tok.children if c.lower_ == "to")
+            speaker_tok = next((c for c in to.children if c.dep_ == "pobj"), None)
+        else:
+            speaker_tok = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if speaker_tok is not None and speaker_tok.dep_ == "nsubjpass":
+                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+                speaker_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if speaker_tok is None:
+            return None
+        sp_start, sp_end = _subtree_span(speaker_tok)
+        # the content: a clausal complement, else quoted text in this sentence (or right before it)
+        content = None
+        direct = False
+        if according:
+            head = tok.head
+            cs, ce = _subtree_span(head) if head is not tok else (sent.start_char, sent.end_char)
+            # the clause minus the "according to X" phrase
+            a0, a1 = _subtree_span(tok)
+            if a0 <= cs:
+                cs = a1
+            else:
+                ce = min(ce, a0)
+            content = _trim(text, cs, ce)
+        else:
+            comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i != speaker_tok.i), None)
+            if comp is not None and comp.dep_ == "ccomp":
+                content = _trim(text, *_subtree_span(comp))
+            seg = _segment_near(segments, sent.start_char, sent.end_char, tok.idx)
+            if seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
+                content, direct = seg, True
+                used.add(seg)
+            elif content is None:
+                if comp is not None and tok.lemma_.lower() not in STRONG_CUES:
+                    content = _trim(text, *_subtree_span(comp))
+                else:
+                    return None
+        if content is None or content[1] - content[0] < 8:
+            return None
+        if not direct:
+            direct = any(_overlap(s, content) >= 0.5 * (content[1] - content[0]) for s in segments)
+        speaker_words = text[sp_start:sp_end]
+        speaker, kind = resolver.resolve(speaker_words, sp_start, sp_end)
+        cue = "according to" if according else tok.text
+        lo = min(content[0], sp_start, tok.idx)
+        hi = max(content[1], sp_end, tok.idx + len(tok.text))
+        return Quote(Span(article_id, lo, hi), Span(article_id, *content), text[content[0] : content[1]], cue, direct,
+                     speaker, Span(article_id, sp_start, sp_end), kind)
+
+
+def _subtree_span(tok) -> tuple[int, int]:
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without the punctuation, quote marks and "that" at its edges."""
+    while start < end and (text[start] in " \t\n,;:\"“”'‘’" or text[start : start + 5].lower() == "that "):
+        start += 5 if text[start : start + 5].lower() == "that " else 1
+    while end > start and text[end - 1] in " \t\n,;:.\"“”'‘’":
+        end -= 1
+    return start, end
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _segment_near(segments, s0: int, s1: int, cue_at: int) -> tuple[int, int] | None:
+    """The quoted passage this cue introduces or closes: in its sentence, or ending just before it."""
+    best = None
+    for seg in segments:
+        inside = seg[0] < s1 and seg[1] > s0
+        just_before = 0 <= s0 - seg[1] <= 3
+        if inside or just_before:
+            if best is None or abs(seg[1] - cue_at) < abs(best[1] - cue_at):
+                best = seg
+    return best
+
+
+# --- Chinese -------------------------------------------------------------------------------------
+
+ZH_CUES = "表示|说|指出|称|强调|认为|透露|介绍|坦言|警告|呼吁|宣布|回应|提到|告诉"
+_ZH_DIRECT = re.compile(rf"({ZH_CUES})[：:，,]?\s*“([^”]{{4,}})”")
+_ZH_INDIRECT = re.compile(rf"({ZH_CUES})[：:，,]\s*([^“。！？]{{6,}}[。！？])")
+
+
+class ChineseQuotes:
+    def find(self, text: str, article_id: str, entities: list[Entity]) -> list[Quote]:
+        out = []
+        for pattern, direct in ((_ZH_DIRECT, True), (_ZH_INDIRECT, False)):
+            for m in pattern.finditer(text):
+                cs, ce = m.span(2)
+                if any(q.content.start <= cs < q.content.end for q in out):
+                    continue
+                clause_start = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
+                speakers = [e for e in entities if clause_start <= e.span.start and e.span.end <= m.start()
+                            and e.kind in ("person", "organisation")]
+                if not speakers:
+                    continue
+                sp = next((e for e in reversed(speakers) if e.kind == "person"), speakers[-1])
+                out.append(Quote(Span(article_id, sp.span.start, m.end()), Span(article_id, cs, ce), text[cs:ce],
+                                 m.group(1), direct, sp.canonical, sp.span, sp.kind))
+        out.sort(key=lambda q: q.span.start)
+        return out
