@@ -427,6 +427,35 @@ def eval_pairs(file: Path, config: Annotated[Optional[Path], typer.Option(help="
     sys.stdout.write(json.dumps(evaluate(file, config)) + "\n")
 
 
+@eval_app.command("timex")
+def eval_timex(path: Annotated[Path, typer.Argument(help="TimeML .tml files: a directory or a .tar.xz (TempEval-3 TBAQ)")],
+               errors: Annotated[Optional[Path], typer.Option(help="Write every miss and wrong value here (TSV)")] = None) -> None:
+    """Time expressions against TimeML gold: detection P/R/F1 and value F1 against the creation time."""
+    from .eval.timex import evaluate
+
+    sys.stdout.write(json.dumps(evaluate(path, errors)) + "\n")
+
+
+@eval_app.command("quotes")
+def eval_quotes(path: Annotated[Path, typer.Argument(help="PolNeAR .tar.xz (brat text + attributions)")],
+                part: Annotated[str, typer.Option(help="train | dev")] = "dev",
+                errors: Annotated[Optional[Path], typer.Option(help="Write every miss here (TSV)")] = None) -> None:
+    """Quotes and attributions against PolNeAR: content P/R/F1 (overlap >= half the longer span), speaker accuracy."""
+    from .eval.quotes import evaluate
+
+    sys.stdout.write(json.dumps(evaluate(path, part, errors)) + "\n")
+
+
+@eval_app.command("figures")
+def eval_figures(articles: Annotated[Path, typer.Argument(help="gva-dev.jsonl.gz")],
+                 incidents: Annotated[Path, typer.Argument(help="gva_incidents_structured.dev.jsonl.gz")],
+                 errors: Annotated[Optional[Path], typer.Option(help="Write every mismatch here (TSV)")] = None) -> None:
+    """Killed and injured counts against the Gun Violence Archive's incident records."""
+    from .eval.figures import evaluate
+
+    sys.stdout.write(json.dumps(evaluate(articles, incidents, errors)) + "\n")
+
+
 @app.command()
 def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:

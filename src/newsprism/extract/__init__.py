@@ -41,20 +41,33 @@ def publication_day(article: Article) -> date | None:
 class Extractor:
     def __init__(self, config: ExtractConfig | None = None):
         self.config = config or ExtractConfig()
-        self._nlp = None
+        self._ner = None
+        self._parser = None
         self._zh = None
 
-    @property
-    def nlp(self):
-        if self._nlp is None:
-            import spacy
+    def _load(self, disable: list[str]):
+        import spacy
 
-            try:
-                self._nlp = spacy.load(self.config.spacy_model)
-            except OSError:
-                # spaCy's own package name, where a user installed it
-                self._nlp = spacy.load("en_core_web_sm")
-        return self._nlp
+        try:
+            return spacy.load(self.config.spacy_model, disable=disable)
+        except OSError:
+            return spacy.load("en_core_web_sm", disable=disable)  # spaCy's own package, where installed
+
+    @property
+    def ner(self):
+        """The entity recogniser alone (it has its own token encoder in the small English models)."""
+        if self._ner is None:
+            nlp = self._load([])
+            keep = {"ner"} | set(_listened_by(nlp, "ner"))
+            self._ner = self._load([p for p in nlp.pipe_names if p not in keep])
+        return self._ner
+
+    @property
+    def parser(self):
+        """Tagger and parser only (cue words are matched by form): run on attribution sentences only."""
+        if self._parser is None:
+            self._parser = self._load(["ner", "attribute_ruler", "lemmatizer"])
+        return self._parser
 
     def _chinese(self):
         if self._zh is None:
@@ -67,19 +80,35 @@ class Extractor:
 
     def run(self, articles: Iterable[Article]) -> Iterator[Extraction]:
         """Extractions in the order of the articles; English ones are parsed in batches."""
+        from ..normalize import sentence_spans
         from .entities import SpacyEntities
-        from .quotes import SpacyQuotes
+        from .quotes import SpacyQuotes, may_attribute
         from .timex import EnglishTimex
 
         ents, quotes, timex = SpacyEntities(), SpacyQuotes(), EnglishTimex()
         batch: list[Article] = []
 
         def flush() -> Iterator[Extraction]:
+            if not batch:
+                return
             texts = [a.text[:MAX_PARSE_CHARS] for a in batch]
-            for art, doc in zip(batch, self.nlp.pipe(texts, batch_size=self.config.batch_size)):
+            docs = list(self.ner.pipe(texts, batch_size=self.config.batch_size))
+            # Sentences that may attribute speech, cut from the tokenised documents (no second
+            # tokenisation) and parsed as small documents of their own.
+            pieces: list[tuple[int, int, object]] = []  # (article index, offset, sentence doc)
+            for i, (art, text, doc) in enumerate(zip(batch, texts, docs)):
+                for s, e in art.sentences or sentence_spans(text, "en"):
+                    if e <= len(text) and may_attribute(text[s:e]):
+                        span = doc.char_span(s, e, alignment_mode="expand")
+                        if span is not None and len(span):
+                            pieces.append((i, span.start_char, span.as_doc()))
+            parsed: list[list] = [[] for _ in batch]
+            for (i, off, _), pdoc in zip(pieces, self.parser.pipe((p[2] for p in pieces), batch_size=256)):
+                parsed[i].append((off, pdoc))
+            for i, (art, doc) in enumerate(zip(batch, docs)):
                 ex = Extraction(art.id, version=VERSION)
                 ex.entities = ents.find(doc, art.id)
-                ex.quotes = quotes.find(doc, art.id, ex.entities)
+                ex.quotes = quotes.find(art.text, parsed[i], art.id, ex.entities)
                 ex.times = timex.find(art.text, publication_day(art), art.id)
                 ex.quantities = find_quantities(art.text, art.id)
                 yield ex
@@ -107,3 +136,10 @@ class Extractor:
         ex.times = timex.find(art.text, publication_day(art), art.id)
         ex.quantities = find_quantities(art.text, art.id)
         return ex
+
+
+def _listened_by(nlp, component: str) -> list[str]:
+    """Components whose output ``component`` listens to (a shared tok2vec), which must stay enabled."""
+    model = nlp.config["components"][component].get("model", {})
+    tok2vec = model.get("tok2vec", {}) if isinstance(model, dict) else {}
+    return ["tok2vec"] if "Listener" in str(tok2vec.get("@architectures", "")) else []

@@ -35,14 +35,21 @@ def canonicalize(entities: list[Entity]) -> list[Entity]:
     for e in entities:
         longest.setdefault(e.kind, []).append(e.canonical)
     for e in entities:
-        words = e.canonical.split()
+        words = e.canonical.lower().split()  # "De Vries" at a sentence start is "de Vries"
         if not words:
             continue
         best = e.canonical
         for other in longest.get(e.kind, ()):
-            ow = other.split()
+            ow = other.lower().split()
             if len(ow) > len(best.split()) and (ow[-len(words):] == words or ow[: len(words)] == words):
                 best = other
+        if best == e.canonical and e.kind != "person":
+            # A small model often takes a surname for an organisation ("De Vries said"): a mention that
+            # is the end of a person's full name in the same article is that person.
+            for other in longest.get("person", ()):
+                ow = other.lower().split()
+                if len(ow) > len(words) and ow[-len(words):] == words:
+                    best, e.kind = other, "person"
         e.canonical = best
     return entities
 

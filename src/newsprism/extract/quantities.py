@@ -30,13 +30,16 @@ _AGE = r"(?:\d{1,3}-year-old\s+)?"
 _ROLE_AFTER = r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed|fatally\s+(?:shot|wounded|injured|stabbed))"
 _F = re.IGNORECASE
 PATTERNS = [
+    re.compile(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
+               rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b", _F),
+    # "three men and a woman were wounded": the counts add up
+    re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
     re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
     re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+({_NUM})\s+{_AGE}(?:{_WHO}\b)?", _F),
     re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
     re.compile(rf"\b(?:death toll|toll)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|is|was|reached|stands at|rose to)\s+({_NUM})\b", _F),
-    re.compile(rf"\bno\s+(?:one|other\s+injuries|injuries|one\s+else)\s+(?:was|were)?\s*(?:reported\s+)?(injured|hurt|killed|wounded|reported)?", _F),
 ]
 _MONEY = re.compile(r"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|m|bn)?)"
                     r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion)?\s*(dollars|euros|pounds|yuan|yen|美元|欧元|元|人民币)", _F)
@@ -76,26 +79,30 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         taken.append((start, end))
         out.append(Quantity(Span(article_id, offset + start, offset + end), text[start:end], kind, value, unit, role))
 
+    # Patterns in order of precedence (an earlier match wins an overlap): none, coordinated counts,
+    # count before the role, role before the count, "left N dead", a toll.
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text):
             if i == 0:
+                value, role = 0.0, ROLES.get((m.group(1) or m.group(2)).lower(), "injured")
+            elif i == 1:
+                a, b = number_value(m.group(1)), number_value(m.group(2))
+                value = a + b if a is not None and b is not None else None
+                role = "killed" if m.group(3).lower().startswith("fatally") else ROLES.get(m.group(3).lower().split()[0], "other")
+            elif i == 2:
                 value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower().split()[0], "other")
                 if m.group(2).lower().startswith("fatally"):
                     role = "killed"
-                if m.group(1).lower() in ("a", "an") and not re.search(_WHO, m.group(0), _F):
+                if m.group(1).lower() in ("a", "an", "no") and not re.search(_WHO, m.group(0), _F):
                     continue  # "a ... killed" needs a person noun
-            elif i == 1:
+            elif i == 3:
                 value, role = number_value(m.group(2)), ROLES.get(m.group(1).lower(), "other")
                 if m.group(2).lower() in ("a", "an", "no") and not re.search(_WHO, m.group(0), _F):
                     continue
-            elif i == 2:
+            elif i == 4:
                 value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower(), "other")
-            elif i == 3:
-                value, role = number_value(m.group(1)), "killed"
             else:
-                value, role = 0.0, ROLES.get((m.group(1) or "injured").lower(), "injured")
-                if role == "other":
-                    role = "injured"
+                value, role = number_value(m.group(1)), "killed"
             add(m.start(), m.end(), "people", value, None, role)
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))

@@ -348,7 +348,7 @@ def _year_of_month(month: int, dct: date, text: str, at: int) -> int:
     if "next" in before:
         return dct.year if month > dct.month else dct.year + 1
     sentence = _sentence_around(text, at, at)
-    future = re.search(r"\b(will|would|shall|plans?|planning|scheduled|expected|due|next|upcoming|aim|aiming|aims|"
+    future = re.search(r"\b(will|would|shall|plans?|planned|planning|scheduled|expected|due|next|upcoming|aim|aiming|aims|"
                        r"seek|seeking|hopes?|intends?|to be held|before)\b", sentence, re.I)
     if month > dct.month + 1 and not future:
         return dct.year - 1

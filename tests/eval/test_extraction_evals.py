@@ -1,0 +1,25 @@
+"""The benchmark readers, on tiny inputs written here in each benchmark's own format."""
+
+from __future__ import annotations
+
+from newsprism.eval.quotes import parse_ann
+from newsprism.eval.timex import read_tml
+
+TML = """<?xml version="1.0" ?>
+<TimeML><DOCID>T1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-03-05" functionInDocument="CREATION_TIME">03/05/1998</TIMEX3></DCT>
+<TEXT>Shares of A&amp;B rose <TIMEX3 tid="t1" type="DATE" value="1998-03-04">Wednesday</TIMEX3> and the
+company said it <EVENT eid="e1">expects</EVENT> growth <TIMEX3 tid="t2" type="DATE" value="1998">this year</TIMEX3>.</TEXT>
+</TimeML>"""
+
+
+def test_timeml_reader_keeps_offsets_into_the_plain_text():
+    text, dct, gold = read_tml(TML)
+    assert str(dct) == "1998-03-05" and "A&B" in text and "<" not in text
+    assert [(text[s:e], v) for s, e, _, v in gold] == [("Wednesday", "1998-03-04"), ("this year", "1998")]
+
+
+def test_brat_attributions_with_discontinuous_content():
+    ann = ("T1\tSource 0 3\tShe\nT2\tCue 4 8\tsaid\nT3\tContent 9 20;25 30\tit was fine\n"
+           "T4\tAttribution 4 8\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    assert parse_ann(ann) == [{"content": (9, 30), "source": (0, 3), "cue": (4, 8)}]

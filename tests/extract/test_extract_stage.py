@@ -1,0 +1,55 @@
+"""The extraction stage through the store and the CLI, and the seeds' acceptance checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.conftest import SEEDS
+
+from newsprism import demo
+from newsprism.extract import VERSION
+from newsprism.pipeline import extract, ingest
+
+
+def test_extract_is_incremental_and_kept_in_the_store(store):
+    ingest([str(demo.corpus_path())], store)
+    first = extract(store)
+    assert first.articles == 40 and first.quotes > 0 and first.times > 0 and first.entities > 0
+    assert extract(store).articles == 0  # nothing new
+    art_id = store.db.execute("SELECT id FROM articles LIMIT 1").fetchone()[0]
+    store.db.execute("UPDATE extractions SET version = 'old' WHERE article_id = ?", (art_id,))
+    again = extract(store)
+    assert again.articles == 1 and store.get_extraction(art_id).version == VERSION
+    for q in store.get_extraction(art_id).quotes:  # every statement is a span of its article
+        assert store.get_article(art_id).text[q.content.start : q.content.end] == q.content_text
+
+
+def test_cli_extract_and_show(cli):
+    cli("ingest", str(demo.corpus_path()))
+    code, out, _ = cli("extract", "--json")
+    assert code == 0 and json.loads(out)["articles"] == 40
+    code, out, _ = cli("show", "d01", "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["extraction"]["article_id"] == shown["id"]
+    code, out, _ = cli("show", "d01")
+    assert code == 0 and "legend" in out
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
+def test_seed_acceptance(store):
+    ingest([str(SEEDS)], store)
+    extract(store)
+    exs = {a.published: store.get_extraction(a.id) for a in store.iter_articles()}
+    en, mt = exs["2023-05-04"], exs["2023-05-05"]
+    for ex in (en, mt):
+        assert any(q.speaker == "Mao Ning" for q in ex.quotes)  # the same canonical speaker in both
+        persons = {e.canonical for e in ex.entities if e.kind == "person"}
+        assert {"Jens Stoltenberg", "Fumio Kishida"} <= persons
+    lungescu = [q for q in en.quotes if q.speaker == "Oana Lungescu"]
+    assert len(lungescu) >= 3 and any(q.direct for q in lungescu)  # "..., she said" is hers
+    en_times = {t.text: t for t in en.times}
+    assert en_times["next year"].value == "2024"
+    mt_times = {t.text: t for t in mt.times}
+    assert "garbled" in mt_times["in 4"].flags and mt_times["in 4"].value is None
+    assert "garbled" in mt_times["January 2023, 1"].flags

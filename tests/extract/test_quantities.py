@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from newsprism.extract.quantities import find_quantities, people_counts
+
+
+def q(text):
+    return [(x.kind, x.value, x.role or x.unit) for x in find_quantities(text, "a")]
+
+
+def test_people_counts_with_their_role():
+    text = ("Two people were killed and three others were wounded when gunfire erupted outside a bar, police said. "
+            "A second shooting overnight left one man dead.")
+    assert ("people", 2.0, "killed") in q(text) and ("people", 3.0, "injured") in q(text)
+    assert people_counts(find_quantities(text, "a")) == {"killed": 2.0, "injured": 3.0}  # the lead's figures
+
+
+def test_number_after_the_role_coordination_and_none():
+    assert ("people", 2.0, "killed") in q("The gunman opened fire, killing two and injuring four others.")
+    assert ("people", 4.0, "injured") in q("Three men and a woman were wounded in the gunfire.")
+    assert ("people", 0.0, "injured") in q("No one was injured in the blast.")
+    assert q("Officers knocked, but no one answered the door.") == []
+
+
+def test_money_percent_and_chinese():
+    assert ("money", 1.5e6, "USD") in q("The city pledged $1.5 million for repairs.")
+    assert ("percent", 3.8, "%") in q("Inflation slowed to 3.8% in March.")
+    assert ("people", 12.0, "killed") in q("渡轮翻覆事故已造成12人死亡。")
+    assert ("people", 3.0, "injured") in q("事故中受伤3人。")

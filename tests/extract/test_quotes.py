@@ -1,0 +1,53 @@
+"""Quotes on a short article written for this test: direct, indirect, pronoun and role speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.extract import Extractor
+from newsprism.model import RawRecord
+from newsprism.normalize import normalize
+
+TEXT = (
+    "Harbour workers in Rotterdam began a 48-hour strike on Thursday.\n\n"
+    "Mieke de Vries, a spokeswoman for the FNV union, said the new cranes would cost 800 jobs.\n\n"
+    "\"We will not accept a single forced redundancy at this port,\" she said.\n\n"
+    "The port authority said it expected ships to queue for days.\n\n"
+    "According to the harbour master, forty ships were waiting at anchor on Friday morning.\n\n"
+    "\"Talks can resume on Monday if the union drops its demands,\" the spokeswoman for the operator added, "
+    "and De Vries told reporters that the union would not drop anything.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def extraction():
+    art = normalize(RawRecord(text=TEXT, origin="test", lang="en", published="2026-03-05"))
+    return art, next(Extractor().run([art]))
+
+
+def by_content(ex, words):
+    return next(q for q in ex.quotes if words in q.content_text)
+
+
+def test_indirect_speech_with_named_speaker(extraction):
+    art, ex = extraction
+    q = by_content(ex, "cranes would cost 800 jobs")
+    assert (q.speaker, q.direct, q.cue) == ("Mieke de Vries", False, "said")
+    assert art.text[q.content.start : q.content.end] == q.content_text  # the span is the text
+
+
+def test_direct_quote_with_pronoun_resolved_to_the_last_person(extraction):
+    _, ex = extraction
+    q = by_content(ex, "We will not accept a single forced redundancy")
+    assert q.direct and q.speaker == "Mieke de Vries"
+
+
+def test_according_to_and_organisation_speakers(extraction):
+    _, ex = extraction
+    assert by_content(ex, "forty ships were waiting").cue == "according to"
+    assert by_content(ex, "expected ships to queue").speaker.lower().endswith("port authority")
+
+
+def test_surname_resolves_to_the_full_name(extraction):
+    _, ex = extraction
+    assert by_content(ex, "would not drop anything").speaker == "Mieke de Vries"

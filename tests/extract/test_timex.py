@@ -1,0 +1,54 @@
+"""Time expressions resolved against the publication date, with damage flagged rather than guessed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsprism.extract.timex import EnglishTimex
+
+DCT = date(2023, 5, 4)  # a Thursday
+
+
+def found(text: str, dct: date | None = DCT) -> dict[str, tuple]:
+    return {t.text: (t.value, t.flags, t.modifier) for t in EnglishTimex().find(text, dct, "a")}
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The ministry said Thursday that it was watching.", "Thursday", "2023-05-04"),
+    ("The agency reported earlier Wednesday that talks began.", "Wednesday", "2023-05-03"),
+    ("Ministers will meet on Monday to decide.", "Monday", "2023-05-08"),
+    ("The office is due to open next year in Tokyo.", "next year", "2024"),
+    ("He visited Japan in January and met the premier.", "January", "2023-01"),
+    ("The summit is planned for July in Vilnius.", "July", "2023-07"),
+    ("The plant closed in November after a fire.", "November", "2022-11"),
+    ("It happened on May 1, 2021 near the port.", "May 1, 2021", "2021-05-01"),
+    ("Sales fell last week, the firm said.", "last week", "2023-W17"),
+    ("The dam was built three years ago.", "three years ago", "2020"),
+    ("The strike lasted for three weeks.", "three weeks", "P3W"),
+    ("Mao said on the 4th that Asia was no arena.", "on the 4th", "2023-05-04"),
+    ("The results for the third quarter were weak.", "third quarter", "2023-Q3"),
+])
+def test_resolves_against_the_publication_date(text, expr, value):
+    got = found(text)
+    assert any(expr in k and v[0] == value for k, v in got.items()), got
+
+
+def test_vague_boundaries_keep_their_vagueness():
+    got = found("Stoltenberg raised the idea during a visit to Tokyo at the end of January.")
+    value, flags, modifier = got["the end of January"]
+    assert (value, modifier) == ("2023-01", "END") and "vague" in flags
+
+
+def test_machine_translation_damage_is_flagged_not_guessed():
+    got = found("Japan and NATO will open a liaison office in Tokyo in 4. They shook hands in Tokyo on January 2023, 1, local time.")
+    assert got["in 4"][0] is None and "garbled" in got["in 4"][1]
+    assert got["January 2023, 1"][0] is None and "garbled" in got["January 2023, 1"][1]
+    # an ordinary small number after "in" is not a date
+    assert "in 4" not in found("The shares rose in 4 of 5 sessions.")
+
+
+def test_without_a_publication_date_relative_expressions_are_unanchored():
+    got = found("The talks resume Thursday.", None)
+    assert "unanchored" in got["Thursday"][1]
