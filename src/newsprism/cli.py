@@ -319,6 +319,60 @@ def extract_cmd(db: DbOpt = None, as_json: JsonOpt = False,
                   f"in {report.seconds:.1f}s ({escape(report.version)})")
 
 
+@app.command("compare")
+def compare_cmd(story_id: Annotated[int, typer.Argument(help="Story id (see newsprism stories)")], db: DbOpt = None,
+                fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "md",
+                out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of the terminal")] = None) -> None:
+    """Compare a story's sources: agreement, unique content, omissions, contradictions, quotes, timeline."""
+    from .compare.dossier import RENDERERS
+    from .pipeline import compare as run_compare
+
+    if fmt not in RENDERERS:
+        err.print(f"[red]--format must be one of {', '.join(RENDERERS)}[/]")
+        raise typer.Exit(EXIT_USAGE)
+    store = _store(db)
+    result = run_compare(store, story_id)
+    store.close()
+    if result is None:
+        err.print(f"[red]no story {story_id}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    text = RENDERERS[fmt](result)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"dossier of story {result.story_id} written to {escape(str(out))}")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command("report")
+def report_cmd(out_dir: Annotated[Path, typer.Argument(help="Directory for one dossier per story and an index")],
+               db: DbOpt = None, fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "html",
+               min_size: Annotated[int, typer.Option(help="Only stories with at least this many articles")] = 2,
+               limit: int = 200) -> None:
+    """Write the dossier of every story with several sources, and an index of them."""
+    from .compare.dossier import RENDERERS
+    from .pipeline import compare as run_compare
+
+    store = _store(db)
+    rows = store.list_stories(limit=limit, min_size=min_size, order="size")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = []
+    with Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
+                  TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
+        task = bar.add_task("report", total=len(rows))
+        for r in rows:
+            result = run_compare(store, r["id"])
+            name = f"story-{r['id']}.{fmt}"
+            (out_dir / name).write_text(RENDERERS[fmt](result), encoding="utf-8")
+            index.append((r, name, len(result.contradictions)))
+            bar.advance(task)
+    store.close()
+    lines = ["# Stories", "", "| story | size | contradictions | title |", "|---|---|---|---|"]
+    lines += [f"| [{r['id']}]({name}) | {r['size']} | {k} | {r['title'][:80]} |" for r, name, k in index]
+    (out_dir / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    console.print(f"{len(index)} dossiers written to {escape(str(out_dir))} (index.md)")
+
+
 @app.command()
 def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: int = 30, offset: int = 0,
             min_size: Annotated[int, typer.Option(help="Only stories with at least this many articles")] = 1,

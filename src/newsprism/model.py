@@ -188,3 +188,70 @@ class Extraction:
             times=[TimeExpr(**{**t, "span": span(t["span"])}) for t in d.get("times", [])],
             quantities=[Quantity(**{**q, "span": span(q["span"])}) for q in d.get("quantities", [])],
         )
+
+
+# --- comparison of a story's sources ------------------------------------------------------------------
+
+CLAIM_LABELS = ("consensus", "partial", "unique")
+
+
+@dataclass(slots=True)
+class ClaimUnit:
+    """One sentence of one article, as it takes part in the comparison."""
+
+    span: Span
+    text: str
+    source: str  # the article's outlet, else its id
+
+
+@dataclass(slots=True)
+class ClaimGroup:
+    """Sentences of different articles that report the same thing (aligned across languages)."""
+
+    id: int
+    label: str  # CLAIM_LABELS: reported by all sources, some, or one
+    units: list[ClaimUnit]
+    articles: list[str]  # distinct article ids, in story order
+
+
+@dataclass(slots=True)
+class Contradiction:
+    """The same slot (a toll, a date, an amount) with different values in different articles."""
+
+    slot: str  # killed | injured | date | money | percent ...
+    values: list[dict[str, Any]]  # {"value", "text", "span": Span, "article_id", "source", "published"}
+    reason: str
+
+
+@dataclass(slots=True)
+class QuoteMatch:
+    """Quotes of one speaker in different articles (translations included) that render the same words."""
+
+    speaker: str
+    quotes: list[dict[str, Any]]  # {"article_id", "source", "span": Span, "text", "direct", "cue"}
+    similarity: float
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    date: str  # ISO date, month or year
+    kind: str  # "event" (a dated fact) | "published"
+    text: str
+    span: Span | None
+    article_id: str
+
+
+@dataclass(slots=True)
+class StoryComparison:
+    story_id: int
+    articles: list[dict[str, Any]]  # id, source, lang, published, title
+    groups: list[ClaimGroup] = field(default_factory=list)
+    omissions: dict[str, list[int]] = field(default_factory=dict)  # article id -> ids of groups most others report
+    contradictions: list[Contradiction] = field(default_factory=list)
+    quotes: list[QuoteMatch] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    unreliable: list[dict[str, Any]] = field(default_factory=list)  # garbled values: {"text", "span", "article_id", "flags"}
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

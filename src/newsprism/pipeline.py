@@ -293,3 +293,24 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
             progress(report.articles, len(ids), chunk[-1].origin if chunk else "")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def compare(store, story_id: int, embedder: str | None = None):
+    """The comparison of one story's sources (extracting any member not extracted yet)."""
+    from .cluster import ClusterConfig
+    from .compare import compare_articles
+    from .embed import get_embedder
+    from .extract import VERSION, Extractor
+
+    sid = store.resolve_story(story_id)
+    if sid is None:
+        return None
+    articles = [a for a, _ in store.story_members(sid)]
+    extractions = [store.get_extraction(a.id) for a in articles]
+    stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
+    if stale:
+        fresh = list(Extractor().run(stale))
+        store.put_extractions(fresh)
+        extractions = [store.get_extraction(a.id) for a in articles]
+    encoder = get_embedder(embedder or ClusterConfig.load().embedder)
+    return compare_articles(sid, articles, extractions, encoder.encode)

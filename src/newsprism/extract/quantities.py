@@ -24,6 +24,7 @@ ROLES = {
     "arrested": "arrested", "detained": "arrested", "arrests": "arrested", "custody": "arrested",
     "missing": "missing", "evacuated": "evacuated", "killing": "killed",
 }
+_Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
 _WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?))"
 _AGE = r"(?:\d{1,3}-year-old\s+)?"
@@ -35,22 +36,59 @@ PATTERNS = [
     # "three men and a woman were wounded": the counts add up
     re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
-    re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
+    re.compile(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+({_NUM})\s+{_AGE}(?:{_WHO}\b)?", _F),
+    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})\b(?:\s+{_AGE}{_WHO}\b)?", _F),
     re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
-    re.compile(rf"\b(?:death toll|toll)\s+(?:\w+\s+){{0,3}}?(?:to|of|at|is|was|reached|stands at|rose to)\s+({_NUM})\b", _F),
+    re.compile(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
+               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", _F),
 ]
 _MONEY = re.compile(r"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|m|bn)?)"
-                    r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion)?\s*(dollars|euros|pounds|yuan|yen|美元|欧元|元|人民币)", _F)
+                    r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|millionen|milliarden|millones|mil millones)?\s*(?:de\s+)?"
+                    r"(dollars|euros?|pounds|yuan|yen|dólares|Dollar)\b", _F)
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|个百分点)|百分之([一二三四五六七八九十\d]+)", _F)
 _ZH_PEOPLE = re.compile(r"(死亡|遇难|丧生|受伤|伤|被捕|失踪)\s*(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)|(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)[^，。]{0,4}?(死亡|遇难|丧生|受伤|被捕|失踪)")
 _ZH_ROLE = {"死亡": "killed", "遇难": "killed", "丧生": "killed", "受伤": "injured", "伤": "injured", "被捕": "arrested", "失踪": "missing"}
 _ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "十": 10}
-SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+# Counted things worth comparing across sources, in the languages of the demo and the seeds; the
+# canonical unit is the slot a contradiction is about.
+UNIT_WORDS = {
+    "hour": "hours? horas? stunden? 小时 个小时", "day": "days? días? tage?n? 天", "worker": "workers? dockworkers? trabajadores? "
+    "arbeiter(?:innen)? beschäftigte[n]? 工人 名工人 码头工人", "job": "jobs? empleos? puestos? stellen 个岗位 岗位 个工作岗位",
+    "passenger": "passengers? pasajeros? passagiere[n]? 名乘客 乘客", "rider": "riders? 人次",
+    "affected": "travellers? travelers? viajeros? reisende[n]? 名旅客 旅客", "home": "homes? houses? viviendas? häuser 栋房屋 间房屋",
+    "hectare": "hectares? hectáreas? hektar 公顷",
+}
+_UNIT_RE = {u: re.compile(r"^[\s-]*(?:" + "|".join(w.replace(" ", r"\s+") for w in words.split()) + r")(?![a-zà-ÿ])", re.I)
+            for u, words in UNIT_WORDS.items()}
+_MEASURE = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d{3})*(?:[.,]\d+)?)\s*(万|亿)?")
+_MAGNITUDE = re.compile(r"(?:magnitude|magnitud|stärke|里氏)\s*(?:of\s+)?(\d(?:[.,]\d)?)|(\d(?:[.,]\d)?)\s*(?:级|-magnitude)", re.I)
+_PEOPLE_ES_DE = re.compile(r"(?:(?:al menos|más de|unos|mindestens|rund|über)\s+)?(\d+|dos|tres|cuatro|cinco|zwei|drei|vier|fünf)\s+(?:personas\s+|menschen\s+)?"
+                           r"(muertos|fallecidos|heridos|tote|toten|verletzte|verletzten)\b", re.I)
+_ES_DE_ROLE = {"muertos": "killed", "fallecidos": "killed", "heridos": "injured", "tote": "killed", "toten": "killed",
+               "verletzte": "injured", "verletzten": "injured"}
+_ES_DE_NUM = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5}
+
+
+def _plain_number(digits: str, scale: str | None) -> float | None:
+    """1,200 / 1.200 (thousands) / 6,3 (decimal comma) / 15万 -> a float."""
+    d = digits
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", d):
+        d = re.sub(r"[.,]", "", d)
+    else:
+        d = d.replace(",", ".")
+    try:
+        value = float(d)
+    except ValueError:
+        return None
+    return value * {"万": 1e4, "亿": 1e8}.get(scale or "", 1.0)
+
+
+SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "millionen": 1e6, "milliarden": 1e9,
+         "millones": 1e6, "mil millones": 1e9}
 CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "美元": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR",
             "欧元": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY", "rmb": "CNY",
-            "cny": "CNY", "元": "CNY", "人民币": "CNY"}
+            "cny": "CNY", "元": "CNY", "人民币": "CNY", "euro": "EUR", "dólares": "USD", "dollar": "USD"}
 
 
 def number_value(word: str) -> float | None:
@@ -107,18 +145,34 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         add(m.start(), m.end(), "people", number_value(num), None, _ZH_ROLE.get(role_word, "other"))
+    for m in _PEOPLE_ES_DE.finditer(text):
+        word = m.group(1).lower()
+        value = float(_ES_DE_NUM[word]) if word in _ES_DE_NUM else number_value(word)
+        add(m.start(), m.end(), "people", value, None, _ES_DE_ROLE[m.group(2).lower()])
+    for m in _MAGNITUDE.finditer(text):
+        add(m.start(), m.end(), "number", float((m.group(1) or m.group(2)).replace(",", ".")), "magnitude")
+    _MONEY_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(美元|欧元|元|人民币)")
+    for m in _MONEY_ZH.finditer(text):
+        add(m.start(), m.end(), "money", _plain_number(m.group(1), m.group(2)), CURRENCY.get(m.group(3)))
     for m in _MONEY.finditer(text):
         if m.group(2):
             cur, amount, scale = m.group(1), m.group(2), m.group(3)
         else:
             amount, scale, cur = m.group(4), m.group(5), m.group(6)
         try:
-            value = float(amount.replace(",", "")) * SCALE.get((scale or "").lower(), 1.0)
+            value = (_plain_number(amount, None) or 0.0) * SCALE.get((scale or "").lower(), 1.0)
         except ValueError:
             continue
         add(m.start(), m.end(), "money", value, CURRENCY.get(cur.lower(), cur))
     for m in _PERCENT.finditer(text):
         add(m.start(), m.end(), "percent", number_value(m.group(2)) if m.group(2) else float(m.group(1).replace(",", ".")), "%")
+    for m in _MEASURE.finditer(text):
+        rest = text[m.end() : m.end() + 30]
+        for unit, pattern in _UNIT_RE.items():
+            hit = pattern.match(rest)
+            if hit:
+                add(m.start(), m.end() + hit.end(), "number", _plain_number(m.group(1), m.group(2)), unit)
+                break
     out.sort(key=lambda q: q.span.start)
     return out
 

@@ -1,0 +1,155 @@
+"""Contradictions, matched quotes, the timeline and unreliable values of a story.
+
+A contradiction is one slot with different values in different articles:
+- people killed / injured / arrested: each article's first stated figure per role (its toll);
+- dates, amounts of money and percentages inside aligned sentence groups (the same claim);
+with both spans and a reason. Values extraction flagged as damaged (``garbled``) are never a side of a
+contradiction: they are listed as unreliable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Article, ClaimGroup, Contradiction, Extraction, QuoteMatch, Span, TimelineEntry
+
+_DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+STORY_UNITS = ("magnitude", "worker", "job", "passenger", "rider", "affected", "hour")
+QUOTE_MATCH = 0.5  # cosine of two renderings of the same words (translations score 0.6-0.9)
+
+
+def _value(art: Article, span: Span, value, text: str) -> dict:
+    return {"value": value, "text": text, "span": span, "article_id": art.id, "source": art.source or art.id,
+            "published": art.published}
+
+
+def _later_note(values: list[dict]) -> str:
+    dated = sorted((v for v in values if v["published"]), key=lambda v: v["published"])
+    if len(dated) >= 2 and dated[0]["published"] != dated[-1]["published"]:
+        return f"; the latest report ({dated[-1]['source']}, {dated[-1]['published'][:10]}) may be an update"
+    return ""
+
+
+def contradictions(articles: list[Article], extractions: list[Extraction | None], groups: list[ClaimGroup]) -> list[Contradiction]:
+    out: list[Contradiction] = []
+    by_id = {a.id: (a, x) for a, x in zip(articles, extractions)}
+    # Story-level slots: each article's first figure for a toll, a counted thing or an amount (the
+    # figure a report leads with); articles that differ contradict each other.
+    slots: list[tuple[str, object]] = [(r, lambda q, r=r: q.kind == "people" and q.role == r)
+                                       for r in ("killed", "injured", "arrested", "missing")]
+    slots += [(u, lambda q, u=u: q.kind == "number" and q.unit == u) for u in STORY_UNITS]
+    slots += [(f"money ({c})", lambda q, c=c: q.kind == "money" and q.unit == c) for c in ("USD", "EUR", "GBP", "CNY", "JPY")]
+    for slot, wanted in slots:
+        values = []
+        for art, ex in zip(articles, extractions):
+            first = next((q for q in ex.quantities if wanted(q)), None) if ex is not None else None
+            if first is not None:
+                values.append(_value(art, first.span, first.value, first.text))
+        if len({v["value"] for v in values}) > 1:
+            out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
+    # dates and amounts inside one aligned claim
+    for g in groups:
+        if len(g.articles) < 2:
+            continue
+        per_slot: dict[str, list[dict]] = {"date": [], "percent": []}
+        for unit in g.units:
+            art, ex = by_id[unit.span.article_id]
+            if ex is None:
+                continue
+            s, e = unit.span.start, unit.span.end
+            for t in ex.times:
+                if s <= t.span.start < e and t.value and "garbled" not in t.flags and _DATE_VALUE.match(t.value):
+                    per_slot["date"].append(_value(art, t.span, t.value, t.text))
+            for q in ex.quantities:
+                if s <= q.span.start < e and q.kind == "percent":
+                    per_slot[q.kind].append(_value(art, q.span, q.value, q.text))
+        for slot, values in per_slot.items():
+            if len({v["article_id"] for v in values}) < 2:
+                continue
+            if slot == "date":
+                clash = _dates_clash(values)
+            else:
+                clash = _values_clash(values)
+            if clash:
+                out.append(Contradiction(slot, values, f"the same claim (group {g.id}) carries different {slot} values"
+                                         + _later_note(values)))
+    return out
+
+
+def _dates_clash(values: list[dict]) -> bool:
+    """Different dates, compared at the coarser of two granularities (2023-01 agrees with 2023-01-31),
+    between articles; within one article several dates are just several dates. A date after the
+    other article was published is news it could not have had, not a contradiction."""
+    for a in values:
+        for b in values:
+            if a["article_id"] >= b["article_id"]:
+                continue
+            first = min((a["published"] or "9999")[:10], (b["published"] or "9999")[:10])
+            if a["value"][:10] > first or b["value"][:10] > first:
+                continue
+            n = min(len(a["value"]), len(b["value"]))
+            if a["value"][:n] != b["value"][:n]:
+                # only a clash if neither article also states the other's value
+                if not any(v["article_id"] == a["article_id"] and v["value"][:n] == b["value"][:n] for v in values) and \
+                   not any(v["article_id"] == b["article_id"] and v["value"][:n] == a["value"][:n] for v in values):
+                    return True
+    return False
+
+
+def _values_clash(values: list[dict]) -> bool:
+    per_article: dict[str, set] = {}
+    for v in values:
+        per_article.setdefault(v["article_id"], set()).add(v["value"])
+    sets = list(per_article.values())
+    return all(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :])
+
+
+def unreliable(articles: list[Article], extractions: list[Extraction | None]) -> list[dict]:
+    out = []
+    for art, ex in zip(articles, extractions):
+        for t in ex.times if ex else []:
+            if "garbled" in t.flags:
+                out.append({"text": t.text, "span": t.span, "article_id": art.id, "source": art.source or art.id,
+                            "flags": list(t.flags), "reason": "a date as printed cannot be right (damaged in translation?)"})
+    return out
+
+
+def quote_matches(articles: list[Article], extractions: list[Extraction | None], encode) -> list[QuoteMatch]:
+    """Quotes of one canonical speaker in different articles whose contents say the same thing."""
+    by_speaker: dict[str, list[tuple[Article, object]]] = {}
+    for art, ex in zip(articles, extractions):
+        for q in ex.quotes if ex else []:
+            if q.speaker and q.speaker_kind == "person":
+                by_speaker.setdefault(q.speaker, []).append((art, q))
+    out = []
+    for speaker, items in by_speaker.items():
+        if len({a.id for a, _ in items}) < 2:
+            continue
+        vecs = encode([q.content_text[:400] for _, q in items])
+        sims = vecs @ vecs.T
+        used: set[int] = set()
+        for i in range(len(items)):
+            for j in range(i + 1, len(items)):
+                if items[i][0].id == items[j][0].id or i in used or j in used:
+                    continue
+                if sims[i, j] >= QUOTE_MATCH:
+                    used.update((i, j))
+                    out.append(QuoteMatch(speaker, [
+                        {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
+                         "direct": q.direct, "cue": q.cue} for a, q in (items[i], items[j])], round(float(sims[i, j]), 3)))
+    return out
+
+
+def timeline(articles: list[Article], extractions: list[Extraction | None]) -> list[TimelineEntry]:
+    out = []
+    for art, ex in zip(articles, extractions):
+        if art.published:
+            out.append(TimelineEntry(art.published[:10], "published", art.title or art.text[:80], None, art.id))
+        for t in ex.times if ex else []:
+            if t.value and _DATE_VALUE.match(t.value) and "garbled" not in t.flags:
+                s = max((a for a, b in art.sentences if a <= t.span.start), default=0)
+                e = next((b for a, b in art.sentences if a <= t.span.start < b), min(len(art.text), t.span.end + 120))
+                out.append(TimelineEntry(t.value, "event", art.text[s:e].strip()[:200], t.span, art.id))
+    out.sort(key=lambda x: (x.date, x.kind != "event"))
+    return out
+

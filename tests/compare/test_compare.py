@@ -1,0 +1,87 @@
+"""Source comparison on the demo corpus (planted contradictions) and the seeds (the issue's acceptance)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.conftest import SEEDS
+
+from newsprism import demo
+from newsprism.compare.dossier import to_html, to_markdown
+from newsprism.pipeline import cluster, compare, ingest
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from newsprism.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("cmp") / "demo.db")
+    ingest([str(demo.corpus_path())], store)
+    cluster(store)
+    yield store
+    store.close()
+
+
+def story_of(store, xid: str) -> int:
+    return store.db.execute("SELECT m.story_id FROM story_members m JOIN articles a ON a.id = m.article_id "
+                            "WHERE a.external_id = ?", (xid,)).fetchone()[0]
+
+
+def xids(store, c) -> dict[str, str]:
+    return {row[0]: row[1] for row in store.db.execute("SELECT id, external_id FROM articles")}
+
+
+@pytest.mark.parametrize("first, slot, planted", [
+    ("d01", "killed", {"d01": 12, "d04": 15}),
+    ("d06", "worker", {"d06": 6000, "d07": 5000}),
+    ("d09", "magnitude", {"d09": 6.1, "d10": 6.3}),
+    ("d16", "money (USD)", {"d16": 300e6, "d17": 350e6}),
+    ("d19", "job", {"d19": 1200, "d20": 1500}),
+    ("d24", "money (EUR)", {"d25": 2e6, "d26": 20e6}),  # d24 writes "zwei Millionen": number words are not read in German
+    ("d27", "rider", {"d27": 120000, "d28": 150000}),
+    ("d30", "hour", {"d30": 24, "d32": 48}),
+    ("d34", "killed", {"d34": 96, "d36": 101}),
+])
+def test_planted_contradictions_are_found_with_both_spans(demo_store, first, slot, planted):
+    c = compare(demo_store, story_of(demo_store, first))
+    names = xids(demo_store, c)
+    found = next(k for k in c.contradictions if k.slot == slot)
+    got = {names[v["article_id"]]: v["value"] for v in found.values}
+    assert all(got.get(a) == v for a, v in planted.items()), got
+    for v in found.values:  # each side is the exact text at its span
+        art = demo_store.get_article(v["article_id"])
+        assert art.text[v["span"].start : v["span"].end] == v["text"]
+
+
+def test_agreeing_stories_have_no_contradiction(demo_store):
+    assert compare(demo_store, story_of(demo_store, "d13")).contradictions == []  # Chile: same rate everywhere
+
+
+def test_renderings(demo_store):
+    c = compare(demo_store, story_of(demo_store, "d01"))
+    md, page = to_markdown(c), to_html(c)
+    assert md.startswith("# Story") and "## Contradictions" in md and "killing at least 12 people" in md
+    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page  # self-contained
+    json.dumps(c.to_dict(), default=str)
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
+def test_seed_dossier(store):
+    ingest([str(SEEDS)], store)
+    cluster(store)
+    c = compare(store, 1)
+    first, second = c.articles[0]["id"], c.articles[1]["id"]
+    consensus = [" || ".join(u.text for u in g.units) for g in c.groups if g.label == "consensus"]
+    assert any("first Asian liaison office" in t and "first liaison office in Asia" in t for t in consensus)
+    assert any("Stoltenberg visited Japan in January" in t and "Stoltenberg first discussed" in t for t in consensus)
+    assert any("promising land" in t and "Mao Ning said on the 4th" in t for t in consensus)
+    unique = {g.units[0].span.article_id: [] for g in c.groups}
+    for g in c.groups:
+        if g.label == "unique":
+            unique[g.units[0].span.article_id].append(g.units[0].text)
+    assert any("Oana Lungescu" in t for t in unique[first]) and any("New York, Vienna" in t for t in unique[first])
+    assert any("Lithuania" in t for t in unique[second]) and any("size of the liaison office" in t for t in unique[second])
+    assert {u["text"] for u in c.unreliable} >= {"in 4", "January 2023, 1"}  # shown as unreliable ...
+    assert not any(v["text"] in ("in 4", "January 2023, 1") for k in c.contradictions for v in k.values)  # ... not as facts
+    assert any(m.speaker == "Mao Ning" and {q["article_id"] for q in m.quotes} == {first, second} for m in c.quotes)
