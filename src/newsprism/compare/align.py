@@ -77,14 +77,22 @@ def align(articles: list[Article], extractions: list[Extraction | None], encode)
         for key in u.names | {"w:" + w for w in u.words}:
             df[key] = df.get(key, 0) + 1
     specific = {n for n, k in df.items() if k <= max(2, SPECIFIC * len(units))}
-    specific_words = {n[2:] for n in specific if n.startswith("w:")}
+    # Shared evidence as matrix products over indicator matrices: every pair at once.
+    def shared(keys_of) -> np.ndarray:
+        vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for r, u in enumerate(units):
+            for key in keys_of(u):
+                rows.append(r)
+                cols.append(vocab.setdefault(key, len(vocab)))
+        m = np.zeros((len(units), max(1, len(vocab))), dtype=np.float32)
+        m[rows, cols] = 1.0
+        return m @ m.T
 
-    def score(a: int, b: int) -> float:
-        ua, ub = units[a], units[b]
-        bonus = NAME_BONUS * bool(ua.names & ub.names & specific)
-        bonus += min(MAX_WORD_BONUS, WORD_BONUS * len(ua.words & ub.words & specific_words))
-        bonus += VALUE_BONUS * (bool(ua.figures & ub.figures) + bool(ua.dates & ub.dates))
-        return float(sims[a, b]) + bonus
+    score_all = sims.astype(np.float32)
+    score_all += NAME_BONUS * (shared(lambda u: u.names & specific) > 0)
+    score_all += np.minimum(MAX_WORD_BONUS, WORD_BONUS * shared(lambda u: {w for w in u.words if "w:" + w in specific}))
+    score_all += VALUE_BONUS * ((shared(lambda u: u.figures) > 0).astype(np.float32) + (shared(lambda u: u.dates) > 0))
 
     n_art = len(articles)
     links: list[tuple[float, int, int]] = []
@@ -94,7 +102,7 @@ def align(articles: list[Article], extractions: list[Extraction | None], encode)
             rows_j = np.where(art_of == j)[0]
             if not len(rows_i) or not len(rows_j):
                 continue
-            block = np.array([[score(a, b) for b in rows_j] for a in rows_i])
+            block = score_all[np.ix_(rows_i, rows_j)]
             best_j, best_i = block.argmax(axis=1), block.argmax(axis=0)
             pairs = {(ai, int(best_j[ai])) for ai in range(len(rows_i))} | {(int(best_i[bj]), bj) for bj in range(len(rows_j))}
             pairs |= {(int(x), int(y)) for x, y in zip(*np.where(block >= STRONG))}
