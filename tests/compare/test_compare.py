@@ -34,6 +34,7 @@ def xids(store, c) -> dict[str, str]:
 
 @pytest.mark.parametrize("first, slot, planted", [
     ("d01", "killed", {"d01": 12, "d04": 15}),
+    ("d01", "passenger", {"d01": 103, "d04": 110}),
     ("d06", "worker", {"d06": 6000, "d07": 5000}),
     ("d09", "magnitude", {"d09": 6.1, "d10": 6.3}),
     ("d16", "money (USD)", {"d16": 300e6, "d17": 350e6}),
