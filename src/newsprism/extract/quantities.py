@@ -38,7 +38,7 @@ PATTERNS = [
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
     re.compile(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})(?:\s+{_AGE}{_WHO}\b|(?=\s*[.,;]))", _F),
+    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})(?:\s+{_AGE}{_WHO}\b|(?=\s*(?:[.,;]|and\b|$)))", _F),
     re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
     re.compile(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", _F),
