@@ -510,6 +510,15 @@ def eval_figures(articles: Annotated[Path, typer.Argument(help="gva-dev.jsonl.gz
     sys.stdout.write(json.dumps(evaluate(articles, incidents, errors)) + "\n")
 
 
+@eval_app.command("basil")
+def eval_basil(path: Annotated[Path, typer.Argument(help="BASIL .tar.xz (articles + annotations)")],
+               limit: Annotated[Optional[int], typer.Option(help="Only the first N triplets")] = None) -> None:
+    """Source comparison against BASIL: unique content vs informational-bias sentences, quote speakers."""
+    from .eval.basil import evaluate
+
+    sys.stdout.write(json.dumps(evaluate(path, limit)) + "\n")
+
+
 @app.command()
 def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:

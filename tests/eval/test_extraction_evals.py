@@ -23,3 +23,13 @@ def test_brat_attributions_with_discontinuous_content():
     ann = ("T1\tSource 0 3\tShe\nT2\tCue 4 8\tsaid\nT3\tContent 9 20;25 30\tit was fine\n"
            "T4\tAttribution 4 8\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
     assert parse_ann(ann) == [{"content": (9, 30), "source": (0, 3), "cue": (4, 8)}]
+
+
+def test_basil_article_keeps_the_dataset_sentences_as_spans():
+    from newsprism.eval.basil import to_article
+
+    doc = {"uuid": "u1", "source": "nyt", "title": "T", "date": "2016-09-28", "url": None,
+           "body-paragraphs": [["First sentence here.", "Second one."], ["New paragraph."]]}
+    art = to_article(doc)
+    assert [art.text[s:e] for s, e in art.sentences] == ["First sentence here.", "Second one.", "New paragraph."]
+    assert "\n\n" in art.text and art.published == "2016-09-28"

@@ -27,7 +27,8 @@ emphasise recall describe call ask allege concede boast complain charge testify 
 predict caution signal point demand threaten propose recommend
 """.split())
 STRONG_CUES = frozenset("say tell add state announce report claim argue insist explain note warn write declare".split())
-QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]")
+# Straight quotes pair within a paragraph only: one stray mark must not shift every pairing after it.
+QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official

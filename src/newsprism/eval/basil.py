@@ -1,0 +1,99 @@
+"""``newsprism eval basil``: BASIL triplets (one event, three outlets: Fox, NYT, HuffPost).
+
+- Unique content: a sentence is gold "reported by this outlet only" when it holds an informational-bias
+  span (BASIL's definition: content that only some outlets report); a sentence is ours when the dossier
+  puts it in a ``unique`` group. Sentence-level precision / recall / F1, pooled, with the share of gold
+  sentences as the baseline precision of marking everything.
+- Quote speakers: for BASIL spans inside a quote with a named speaker (Donald_Trump, not other_anti), the
+  share where our quote covering that span names the same person (surname match).
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def read_triplets(path: Path) -> dict[str, list[tuple[dict, dict]]]:
+    """triplet id -> [(article json, annotation json)], outlets in file order."""
+    arts, anns = {}, {}
+    with tarfile.open(path) as tar:
+        for m in tar:
+            if not m.isfile() or not m.name.endswith(".json"):
+                continue
+            data = json.loads(tar.extractfile(m).read())
+            stem = Path(m.name).stem
+            if stem.endswith("_ann"):
+                anns[stem[: -len("_ann")]] = data
+            elif "/articles/" in f"/{m.name}":
+                arts[stem] = data
+    out: dict[str, list] = defaultdict(list)
+    for stem in sorted(arts):
+        out[arts[stem]["triplet-uuid"]].append((arts[stem], anns.get(stem, {"phrase-level-annotations": []})))
+    return out
+
+
+def to_article(doc: dict):
+    from ..model import Article
+
+    text, sents = "", []
+    for para in doc["body-paragraphs"]:
+        for sentence in para:
+            if text:
+                text += " " if sents and not text.endswith("\n\n") else ""
+            sents.append((len(text), len(text) + len(sentence)))
+            text += sentence
+        text += "\n\n"
+    return Article(id=doc["uuid"], text=text, title=doc.get("title"), source=doc["source"], source_provenance="metadata",
+                   url=doc.get("url"), lang="en", published=doc.get("date"), date_provenance="metadata",
+                   date_precision="day", sentences=sents, origin="basil")
+
+
+def evaluate(path: Path, limit: int | None = None) -> dict:
+    from ..compare import compare_articles
+    from ..embed import get_embedder
+    from ..extract import Extractor
+
+    triplets = read_triplets(Path(path))
+    encode = get_embedder().encode
+    extractor = Extractor()
+    tp = n_pred = n_gold = n_sent = 0
+    spk_total = spk_ok = 0
+    started = time.perf_counter()
+    for k, (tid, members) in enumerate(sorted(triplets.items())):
+        if limit and k >= limit:
+            break
+        arts = [to_article(doc) for doc, _ in members]
+        exs = list(extractor.run(arts))
+        c = compare_articles(0, arts, exs, encode)
+        unique = {(u.span.article_id, u.span.start) for g in c.groups if g.label == "unique" for u in g.units}
+        for art, ex, (_doc, ann) in zip(arts, exs, members):
+            gold = set()
+            for p in ann["phrase-level-annotations"]:
+                for s, e in art.sentences:
+                    if p["txt"] and p["txt"] in art.text[s:e]:
+                        if p["bias"] == "inf":
+                            gold.add(s)
+                        if p["quote"] == "yes" and p["speaker"] and not p["speaker"].startswith("other_"):
+                            at = s + art.text[s:e].index(p["txt"])
+                            q = next((q for q in ex.quotes if q.content.start <= at < q.content.end), None)
+                            spk_total += 1
+                            surname = p["speaker"].replace("_", " ").split()[-1].lower()
+                            spk_ok += bool(q and q.speaker and surname in q.speaker.lower())
+                        break
+            pred = {s for aid, s in unique if aid == art.id}
+            n_sent += len(art.sentences)
+            n_gold += len(gold)
+            n_pred += len(pred)
+            tp += len(pred & gold)
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"triplets": min(len(triplets), limit or len(triplets)), "sentences": n_sent, "gold_unique_sentences": n_gold,
+            "marked_unique": n_pred, "unique_content": {"p": round(p, 4), "r": round(r, 4),
+                                                         "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
+            "baseline_p_marking_all": round(n_gold / n_sent, 4) if n_sent else None,
+            "quote_speakers": {"named": spk_total, "accuracy": round(spk_ok / spk_total, 4) if spk_total else None},
+            "seconds": round(time.perf_counter() - started, 1)}
