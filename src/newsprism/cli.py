@@ -520,6 +520,25 @@ def eval_basil(path: Annotated[Path, typer.Argument(help="BASIL .tar.xz (article
 
 
 @app.command()
+def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port")] = 8000,
+          allow_private_urls: Annotated[bool, typer.Option(help="Let ingest fetch private and loopback addresses")] = False) -> None:
+    """Serve the JSON API (/api, OpenAPI at /docs) and the web UI. Writes need NEWSPRISM_TOKEN; reads are open
+    unless NEWSPRISM_READ_TOKEN is set."""
+    import os
+
+    import uvicorn
+
+    from .api import Settings, create_app
+
+    settings = Settings(db=str(db or default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
+                        read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None, allow_private_urls=allow_private_urls)
+    if not settings.write_token:
+        err.print("[yellow]no NEWSPRISM_TOKEN set: the server is read-only[/]")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:
     """Run the main job on the bundled demo corpus: ingest it, group it into stories, list them."""

@@ -314,3 +314,10 @@ def compare(store, story_id: int, embedder: str | None = None):
         extractions = [store.get_extraction(a.id) for a in articles]
     encoder = get_embedder(embedder or ClusterConfig.load().embedder)
     return compare_articles(sid, articles, extractions, encoder.encode)
+
+
+def extract_articles(store, articles: list[Article]) -> None:
+    """Extract and store these articles now (the web UI opening an article not extracted yet)."""
+    from .extract import Extractor
+
+    store.put_extractions(list(Extractor().run(articles)))

@@ -70,7 +70,7 @@ def to_markdown(c: StoryComparison) -> str:
     return "\n".join(out)
 
 
-_CSS = """body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d1d1f}
+CSS = _CSS = """body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d1d1f}
 h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border-collapse:collapse}
 td,th{border:1px solid #ddd;padding:3px 7px;vertical-align:top}.c{background:#e7f6e7}.p{background:#fdf3d6}
 .u{background:#f1f1f1}.x{background:#fde2e1}.cite{color:#777;font-size:.8em}.bad{background:#c62828;color:#fff;padding:0 3px}
@@ -79,15 +79,27 @@ td,th{border:1px solid #ddd;padding:3px 7px;vertical-align:top}.c{background:#e7
 
 
 def to_html(c: StoryComparison) -> str:
+    """The dossier as one self-contained page."""
+    return (f"<!doctype html><meta charset=utf-8><title>Story {c.story_id}</title><style>{_CSS}</style>\n"
+            + html_body(c))
+
+
+def html_body(c: StoryComparison, article_link: str | None = None) -> str:
+    """The dossier's HTML without the page around it (the web UI embeds it). ``article_link``: a URL
+    pattern with ``{id}`` to link each article."""
     e = html.escape
     src = {a["id"]: a["source"] for a in c.articles}
     cols = [a["id"] for a in c.articles]
-    parts = [f"<!doctype html><meta charset=utf-8><title>Story {c.story_id}</title><style>{_CSS}</style>",
-             f"<h1>Story {c.story_id}: {e(c.articles[0]['title'] if c.articles else '')}</h1>",
+
+    def title_cell(a):
+        text = e(a["title"][:90])
+        return f"<a href='{e(article_link.format(id=a['id']))}'>{text}</a>" if article_link else text
+
+    parts = [f"<h1>Story {c.story_id}: {e(c.articles[0]['title'] if c.articles else '')}</h1>",
              "<table><tr><th>#</th><th>source</th><th>lang</th><th>published</th><th>title</th></tr>"]
     for i, a in enumerate(c.articles, 1):
         parts.append(f"<tr><td>{i}</td><td>{e(a['source'])}</td><td>{e(a['lang'] or '-')}</td>"
-                     f"<td>{e((a['published'] or '-')[:10])}</td><td>{e(a['title'][:90])}</td></tr>")
+                     f"<td>{e((a['published'] or '-')[:10])}</td><td>{title_cell(a)}</td></tr>")
     parts.append("</table><h2>Contradictions</h2>")
     if not c.contradictions:
         parts.append("<p>None found.</p>")

@@ -1,0 +1,253 @@
+"""The HTTP face: a JSON API (with its OpenAPI document at /docs) and the web UI (``web/``), served by
+``newsprism serve``. Like the CLI it only calls the store and ``pipeline``; no logic lives here.
+
+Access: writes (ingest, merge, split, move) need the operator's token (``NEWSPRISM_TOKEN``, sent as
+``Authorization: Bearer …`` or, from the UI's forms, a ``token`` field); reads are open unless
+``NEWSPRISM_READ_TOKEN`` is set. Without a write token the server is read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from pydantic import BaseModel
+
+from . import pipeline
+from .ingest import IngestOptions
+from .store import ArticleQuery, default_db_path, open_store
+
+
+class Settings(BaseModel):
+    db: str
+    write_token: Optional[str] = None
+    read_token: Optional[str] = None
+    allow_private_urls: bool = False
+
+
+class MergeBody(BaseModel):
+    target: int
+    others: list[int]
+
+
+class SplitBody(BaseModel):
+    article_ids: list[str]
+
+
+class MoveBody(BaseModel):
+    article_ids: list[str]
+    story_id: int
+
+
+class UrlBody(BaseModel):
+    url: str
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get("newsprism_token")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings(db=str(default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
+                                    read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None)
+    open_store(settings.db).close()  # create or migrate once, before the first request
+    app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
+
+    @contextmanager
+    def store_ctx() -> Iterator[Any]:
+        store = open_store(settings.db)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def get_store():
+        with store_ctx() as store:
+            yield store
+
+    def can_read(request: Request) -> None:
+        if settings.read_token and not _same(_bearer(request) or request.query_params.get("token"), settings.read_token):
+            raise HTTPException(401, "reading needs the read token")
+
+    def can_write(request: Request, token: str | None = None) -> None:
+        if not settings.write_token:
+            raise HTTPException(403, "this server is read-only: the operator set no NEWSPRISM_TOKEN")
+        if not _same(token or _bearer(request), settings.write_token):
+            raise HTTPException(401, "writing needs the operator's token")
+
+    read = [Depends(can_read)]
+
+    # --- JSON API ------------------------------------------------------------------------------------
+
+    @app.get("/api/articles", dependencies=read)
+    def articles(source: str | None = None, lang: str | None = None, since: str | None = None, until: str | None = None,
+                 q: str | None = None, limit: int = Query(50, le=500), offset: int = 0, store=Depends(get_store)):
+        arts = store.find_articles(ArticleQuery(source=source, lang=lang, since=since, until=until, text=q,
+                                                limit=limit, offset=offset))
+        return {"items": [_brief(a) for a in arts], "limit": limit, "offset": offset}
+
+    @app.get("/api/articles/{article_id}", dependencies=read)
+    def article(article_id: str, store=Depends(get_store)):
+        art = store.get_article(article_id)
+        if art is None:
+            raise HTTPException(404, f"no article {article_id}")
+        ex = store.get_extraction(art.id)
+        return {**art.to_dict(), "story": store.story_of(art.id), "extraction": ex.to_dict() if ex else None}
+
+    @app.get("/api/stories", dependencies=read)
+    def stories(order: str = Query("recent", pattern="^(recent|size)$"), min_size: int = 1,
+                limit: int = Query(50, le=500), offset: int = 0, store=Depends(get_store)):
+        return {"items": store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order),
+                "limit": limit, "offset": offset}
+
+    @app.get("/api/stories/{story_id}", dependencies=read)
+    def story(story_id: int, store=Depends(get_store)):
+        sid = store.resolve_story(story_id)
+        if sid is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return {"id": sid, "articles": [{**_brief(a), **{k: v for k, v in m.items()}} for a, m in store.story_members(sid)]}
+
+    @app.get("/api/stories/{story_id}/dossier", dependencies=read)
+    def dossier(story_id: int, format: str = Query("json", pattern="^(json|md|html)$"), store=Depends(get_store)):
+        from .compare.dossier import to_html, to_markdown
+
+        result = pipeline.compare(store, story_id)
+        if result is None:
+            raise HTTPException(404, f"no story {story_id}")
+        if format == "html":
+            return HTMLResponse(to_html(result))
+        if format == "md":
+            return PlainTextResponse(to_markdown(result), media_type="text/markdown")
+        return result.to_dict()
+
+    @app.get("/api/search", dependencies=read)
+    def search(q: str, limit: int = Query(20, le=200), store=Depends(get_store)):
+        return {"items": [{**_brief(a), "snippet": snip} for a, snip in store.search(q, limit)]}
+
+    @app.post("/api/ingest")
+    async def ingest(request: Request, files: list[UploadFile] = File(default=[]), url: str | None = Form(default=None),
+                     token: str | None = Form(default=None)):
+        can_write(request, token)
+        if not files and not url:
+            raise HTTPException(422, "send files (multipart 'files') or a feed/page 'url'")
+        with tempfile.TemporaryDirectory() as tmp, store_ctx() as store:
+            targets = []
+            for f in files:
+                path = Path(tmp) / Path(f.filename or "upload").name
+                path.write_bytes(await f.read())
+                targets.append(str(path))
+            if url:
+                if not url.startswith(("http://", "https://")):
+                    raise HTTPException(422, "only http(s) URLs can be ingested")
+                targets.append(url)
+            report = pipeline.ingest(targets, store, IngestOptions(allow_private_urls=settings.allow_private_urls))
+            clustered = pipeline.cluster(store)
+        return {"ingest": report.to_dict(), "cluster": clustered.to_dict()}
+
+    @app.post("/api/stories/merge")
+    def merge(body: MergeBody, request: Request, store=Depends(get_store)):
+        can_write(request)
+        for sid in [body.target, *body.others]:
+            if store.resolve_story(sid) != sid:
+                raise HTTPException(404, f"no story {sid} (or it was merged already)")
+        return {"story": store.merge_stories(body.target, body.others)}
+
+    @app.post("/api/stories/split")
+    def split(body: SplitBody, request: Request, store=Depends(get_store)):
+        can_write(request)
+        return {"story": store.move_articles(_resolve_articles(store, body.article_ids), None, action="split")}
+
+    @app.post("/api/stories/move")
+    def move(body: MoveBody, request: Request, store=Depends(get_store)):
+        can_write(request)
+        target = store.resolve_story(body.story_id)
+        if target is None:
+            raise HTTPException(404, f"no story {body.story_id}")
+        store.move_articles(_resolve_articles(store, body.article_ids), target)
+        return {"story": target}
+
+    # --- web UI (server-rendered; every text escaped) ----------------------------------------------
+
+    from .web import pages
+
+    @app.get("/", response_class=HTMLResponse, dependencies=read)
+    def ui_stories(order: str = "recent", offset: int = 0, store=Depends(get_store)):
+        rows = store.list_stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
+        return pages.story_list(rows, order, offset, writable=bool(settings.write_token))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
+    def ui_story(story_id: int, store=Depends(get_store)):
+        result = pipeline.compare(store, story_id)
+        if result is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return pages.story_page(result, writable=bool(settings.write_token))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=read)
+    def ui_article(article_id: str, store=Depends(get_store)):
+        art = store.get_article(article_id)
+        if art is None:
+            raise HTTPException(404, f"no article {article_id}")
+        if store.get_extraction(art.id) is None:
+            pipeline.extract_articles(store, [art])
+        return pages.article_page(art, store.get_extraction(art.id), store.story_of(art.id))
+
+    @app.get("/search", response_class=HTMLResponse, dependencies=read)
+    def ui_search(q: str = "", store=Depends(get_store)):
+        return pages.search_page(q, store.search(q, 50) if q.strip() else [])
+
+    @app.post("/ui/merge")
+    def ui_merge(request: Request, target: int = Form(...), others: str = Form(...), token: str = Form("")):
+        can_write(request, token)
+        ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit()]
+        with store_ctx() as store:
+            for sid in [target, *ids]:
+                if store.resolve_story(sid) != sid:
+                    raise HTTPException(404, f"no story {sid}")
+            store.merge_stories(target, ids)
+        return RedirectResponse(f"/stories/{target}", status_code=303)
+
+    @app.post("/ui/move")
+    def ui_move(request: Request, article_id: str = Form(...), story_id: str = Form(""), token: str = Form("")):
+        can_write(request, token)
+        with store_ctx() as store:
+            ids = _resolve_articles(store, [article_id])
+            if story_id.strip():
+                target = store.resolve_story(int(story_id))
+                if target is None:
+                    raise HTTPException(404, f"no story {story_id}")
+                store.move_articles(ids, target)
+            else:
+                target = store.move_articles(ids, None, action="split")
+        return RedirectResponse(f"/stories/{target}", status_code=303)
+
+    @app.post("/ui/ingest")
+    async def ui_ingest(request: Request, files: list[UploadFile] = File(default=[]), token: str = Form("")):
+        result = await ingest(request, files=files, url=None, token=token)
+        return HTMLResponse(pages.ingest_result(result))
+
+    return app
+
+
+def _same(given: str | None, expected: str) -> bool:
+    return bool(given) and secrets.compare_digest(given.encode(), expected.encode())
+
+
+def _brief(a) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title or a.text[:100], "source": a.source, "lang": a.lang, "published": a.published}
+
+
+def _resolve_articles(store, refs: list[str]) -> list[str]:
+    ids = []
+    for ref in refs:
+        art = store.get_article(ref)
+        if art is None:
+            raise HTTPException(404, f"no article {ref}")
+        ids.append(art.id)
+    return ids

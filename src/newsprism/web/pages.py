@@ -1,0 +1,124 @@
+"""HTML pages of the web UI. Plain functions from data to markup; all text goes through ``html.escape``
+(an article containing ``<script>`` shows as text)."""
+
+from __future__ import annotations
+
+from html import escape as e
+from typing import Any
+from urllib.parse import quote
+
+from ..compare.dossier import CSS, html_body
+from ..model import Article, Extraction
+
+NAV = ("<nav style='margin-bottom:1em'><a href='/'>stories</a> · <a href='/?order=size'>biggest</a> · "
+       "<form action='/search' style='display:inline'><input name=q placeholder='search (Chinese too)' aria-label=search> "
+       "<button>search</button></form></nav>")
+EXTRA_CSS = """mark.quote{background:#d7f0d7}mark.time{background:#d6ecf7}mark.garbled{background:#c62828;color:#fff}
+mark.figure{background:#fff0b3}mark.person{background:#f1e0f7}mark.organisation{background:#e0e8f7}
+mark.place{background:#e0f4f1}mark.other{background:#eee}.text{white-space:pre-wrap;line-height:1.6}
+form.edit{margin:.4em 0}input{font:inherit}"""
+
+
+def page(title: str, body: str) -> str:
+    return (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+            f"<title>{e(title)} · newsprism</title><style>{CSS}{EXTRA_CSS}</style><body>{NAV}{body}</body></html>")
+
+
+def story_list(rows: list[dict[str, Any]], order: str, offset: int, writable: bool) -> str:
+    head = "biggest first" if order == "size" else "newest first"
+    out = [f"<h1>Stories <small>({head})</small></h1><table id=stories><tr><th>story</th><th>size</th><th>dates</th>"
+           "<th>languages</th><th>sources</th><th>title</th></tr>"]
+    for r in rows:
+        dates = f"{(r['first_published'] or '-')[:10]} … {(r['last_published'] or '-')[:10]}"
+        out.append(f"<tr><td><a href='/stories/{r['id']}'>{r['id']}</a></td><td>{r['size']}</td><td>{e(dates)}</td>"
+                   f"<td>{e(', '.join(r['languages']))}</td><td>{e(', '.join(r['sources'])[:60])}</td>"
+                   f"<td><a href='/stories/{r['id']}'>{e(r['title'][:110])}</a></td></tr>")
+    out.append("</table>")
+    nxt = f"/?order={order}&offset={offset + 50}"
+    out.append(f"<p><a href='{nxt}'>more</a></p>" if len(rows) == 50 else "")
+    if writable:
+        out.append("<h2>Add articles</h2><form class=edit method=post action='/ui/ingest' enctype='multipart/form-data'>"
+                   "<input type=file name=files multiple aria-label='files'> <input name=token type=password "
+                   "placeholder='token' aria-label=token> <button>ingest</button></form>")
+    return page("Stories", "".join(out))
+
+
+def story_page(comparison, writable: bool) -> str:
+    body = html_body(comparison, article_link="/articles/{id}")
+    if writable:
+        sid = comparison.story_id
+        body += (f"<h2>Correct this story</h2>"
+                 f"<form class=edit method=post action='/ui/merge'><input type=hidden name=target value={sid}>"
+                 f"merge stories <input name=others placeholder='e.g. 7 12' aria-label='stories to merge'> into this one "
+                 f"<input name=token type=password placeholder=token aria-label=token> <button>merge</button></form>"
+                 f"<form class=edit method=post action='/ui/move'>move article <input name=article_id placeholder='article id' "
+                 f"aria-label='article id'> to story <input name=story_id placeholder='(empty: a new story)' aria-label='target story'> "
+                 f"<input name=token type=password placeholder=token aria-label=token> <button>move</button></form>")
+    return page(f"Story {comparison.story_id}", body)
+
+
+def highlighted(text: str, ex: Extraction | None) -> str:
+    """The text with extracted spans wrapped in <mark>; outer spans win where they overlap."""
+    if ex is None:
+        return e(text)
+    marks: list[tuple[int, int, str, str]] = []
+    for q in ex.quotes:
+        marks.append((q.content.start, q.content.end, "quote", f"{q.speaker or '?'} ({q.cue})"))
+    for t in ex.times:
+        marks.append((t.span.start, t.span.end, "garbled" if "garbled" in t.flags else "time",
+                      "cannot be right as printed" if "garbled" in t.flags else (t.value or "")))
+    for n in ex.quantities:
+        marks.append((n.span.start, n.span.end, "figure", f"{n.kind} {n.value:g} {n.role or n.unit or ''}"))
+    for en in ex.entities:
+        marks.append((en.span.start, en.span.end, en.kind, en.canonical))
+    marks.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    events: list[tuple[int, int, str]] = []  # accepted marks: nested or disjoint, outer first
+    for s, end, cls, title in marks:
+        if end <= s or any(a < s < b < end or s < a < end < b for a, b, _ in events):
+            continue  # would cross a mark already placed: HTML cannot nest it
+        events.append((s, end, f"<mark class={cls} title='{e(title)}'>"))
+    out, pos, stack = [], 0, []
+    for s, end, tag in events:
+        while stack and stack[-1] <= s:
+            out.append(e(text[pos : stack[-1]]) + "</mark>")
+            pos = stack.pop()
+        out.append(e(text[pos:s]) + tag)
+        pos = s
+        stack.append(end)
+    while stack:
+        out.append(e(text[pos : stack[-1]]) + "</mark>")
+        pos = stack.pop()
+    out.append(e(text[pos:]))
+    return "".join(out)
+
+
+def article_page(art: Article, ex: Extraction | None, story: int | None) -> str:
+    meta = (f"<p>{e(art.source or '-')} · {e(art.lang or '-')} · {e((art.published or '-')[:10])} "
+            f"({e(art.date_provenance)}) · id {e(art.id)}"
+            + (f" · <a href='/stories/{story}'>story {story}</a>" if story else "") + "</p>")
+    legend = ("<p>" + " ".join(f"<mark class={c}>{c}</mark>" for c in
+                               ("quote", "time", "garbled", "figure", "person", "organisation", "place")) + "</p>")
+    body = f"<h1>{e(art.title or art.text[:90])}</h1>{meta}{legend}<div class=text>{highlighted(art.text, ex)}</div>"
+    if ex and ex.quotes:
+        body += "<h2>Quotes</h2><table><tr><th>speaker</th><th>cue</th><th></th><th>content</th></tr>" + "".join(
+            f"<tr><td>{e(q.speaker or '?')}</td><td>{e(q.cue)}</td><td>{'direct' if q.direct else 'indirect'}</td>"
+            f"<td>{e(q.content_text)}</td></tr>" for q in ex.quotes) + "</table>"
+    if ex and ex.times:
+        body += "<h2>Dates</h2><table><tr><th>text</th><th>value</th><th>flags</th></tr>" + "".join(
+            f"<tr><td>{e(t.text)}</td><td>{e(t.value or '?')}</td><td>{e(', '.join(t.flags))}</td></tr>" for t in ex.times) + "</table>"
+    return page(art.title or art.id, body)
+
+
+def search_page(q: str, hits: list) -> str:
+    rows = "".join(f"<li><a href='/articles/{quote(a.id)}'>{e(a.title or a.text[:80])}</a> "
+                   f"<small>{e(a.source or '-')} · {e((a.published or '-')[:10])}</small><br><small>{e(snip)}</small></li>"
+                   for a, snip in hits)
+    return page(f"search {q}", f"<h1>Search: {e(q)}</h1><p>{len(hits)} hit(s)</p><ul id=hits>{rows}</ul>")
+
+
+def ingest_result(result: dict) -> str:
+    i, c = result["ingest"], result["cluster"]
+    body = (f"<h1>Ingested</h1><p>read {i['read']} · new {i['new']} · rejected {i['rejected']} · "
+            f"{c['articles']} clustered ({c['new_stories']} new stories)</p>"
+            + "".join(f"<p>{e(r)}</p>" for r in i["rejections"]) + "<p><a href='/'>back to the stories</a></p>")
+    return page("Ingested", body)
