@@ -255,3 +255,22 @@ class StoryComparison:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "StoryComparison":
+        def span(x):
+            return Span(**x) if isinstance(x, dict) else x
+
+        def spans_in(items):
+            return [{**i, "span": span(i.get("span"))} for i in items]
+
+        return cls(
+            story_id=d["story_id"], articles=d["articles"], seconds=d.get("seconds", 0.0),
+            groups=[ClaimGroup(g["id"], g["label"], [ClaimUnit(span(u["span"]), u["text"], u["source"]) for u in g["units"]],
+                               g["articles"]) for g in d["groups"]],
+            omissions={k: list(v) for k, v in d["omissions"].items()},
+            contradictions=[Contradiction(c["slot"], spans_in(c["values"]), c["reason"]) for c in d["contradictions"]],
+            quotes=[QuoteMatch(q["speaker"], spans_in(q["quotes"]), q["similarity"]) for q in d["quotes"]],
+            timeline=[TimelineEntry(t["date"], t["kind"], t["text"], span(t["span"]), t["article_id"]) for t in d["timeline"]],
+            unreliable=spans_in(d["unreliable"]),
+        )

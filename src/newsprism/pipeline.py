@@ -295,25 +295,44 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     return report
 
 
+COMPARE_VERSION = "compare-2026-11-22"  # bump when the comparison's output changes: cached dossiers are redone
+
+
 def compare(store, story_id: int, embedder: str | None = None):
-    """The comparison of one story's sources (extracting any member not extracted yet)."""
+    """The comparison of one story's sources (extracting any member not extracted yet).
+
+    Kept in the store and reused while the story's members, their texts and the extractor, comparer and
+    embedder versions are unchanged: a story page is then a lookup, not a 1-2 s computation."""
+    import hashlib
+    import json
+
     from .cluster import ClusterConfig
     from .compare import compare_articles
     from .embed import get_embedder
     from .extract import VERSION, Extractor
+    from .model import StoryComparison
 
     sid = store.resolve_story(story_id)
     if sid is None:
         return None
     articles = [a for a, _ in store.story_members(sid)]
+    name = embedder or ClusterConfig.load().embedder
+    key = hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{a.id}:{a.content_hash}" for a in articles)])
+                       .encode()).hexdigest()
+    cached = store.get_meta(f"dossier:{sid}")
+    if cached:
+        stamp, _, blob = cached.partition(b"\n")
+        if stamp.decode() == key:
+            return StoryComparison.from_dict(json.loads(blob))
     extractions = [store.get_extraction(a.id) for a in articles]
     stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
     if stale:
         fresh = list(Extractor().run(stale))
         store.put_extractions(fresh)
         extractions = [store.get_extraction(a.id) for a in articles]
-    encoder = get_embedder(embedder or ClusterConfig.load().embedder)
-    return compare_articles(sid, articles, extractions, encoder.encode)
+    result = compare_articles(sid, articles, extractions, get_embedder(name).encode)
+    store.put_meta(f"dossier:{sid}", key.encode() + b"\n" + json.dumps(result.to_dict(), ensure_ascii=False).encode())
+    return result
 
 
 def extract_articles(store, articles: list[Article]) -> None:

@@ -86,3 +86,14 @@ def test_seed_dossier(store):
     assert {u["text"] for u in c.unreliable} >= {"in 4", "January 2023, 1"}  # shown as unreliable ...
     assert not any(v["text"] in ("in 4", "January 2023, 1") for k in c.contradictions for v in k.values)  # ... not as facts
     assert any(m.speaker == "Mao Ning" and {q["article_id"] for q in m.quotes} == {first, second} for m in c.quotes)
+
+
+def test_dossier_is_cached_until_the_story_changes(demo_store):
+    sid = story_of(demo_store, "d06")
+    first = compare(demo_store, sid)
+    again = compare(demo_store, sid)
+    assert again.to_dict() == first.to_dict()  # the stored copy reads back whole
+    other = story_of(demo_store, "d09")
+    demo_store.merge_stories(sid, [other])
+    merged = compare(demo_store, sid)
+    assert len(merged.articles) == len(first.articles) + 4  # recomputed for the new membership
