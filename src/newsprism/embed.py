@@ -10,13 +10,7 @@
 from __future__ import annotations
 
 import os
-import pickle
-import queue
-import struct
-import subprocess
 import sys
-import threading
-from collections import deque
 from concurrent.futures import Future
 from functools import lru_cache
 from typing import Protocol, Sequence
@@ -104,65 +98,29 @@ def get_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 2) -> Embedder:
 # --- encoding off the main process ----------------------------------------------------------------
 
 
-def _write_frame(fh, obj) -> None:
-    blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    fh.write(struct.pack("<Q", len(blob)))
-    fh.write(blob)
-    fh.flush()
-
-
-def _read_frame(fh):
-    head = fh.read(8)
-    if len(head) < 8:
-        raise EOFError
-    (size,) = struct.unpack("<Q", head)
-    return pickle.loads(fh.read(size))
-
-
 def _serve(name: str) -> None:
-    """The background encoder's loop (``python -m newsprism.embed NAME``): texts in, vectors out."""
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a library printing to stdout must not corrupt the frames
+    """The background encoder (``python -m newsprism.embed NAME``): texts in, vectors out."""
+    from .workers import serve
+
     embedder = get_embedder(name, threads=1)  # one core for the encoder, the other for the caller
-    inp = sys.stdin.buffer
-    while True:
-        try:
-            texts = _read_frame(inp)
-        except EOFError:
-            return
-        try:
-            _write_frame(out, ("ok", embedder.encode(texts)))
-        except Exception as exc:  # reported to the caller's future, the loop goes on
-            _write_frame(out, ("error", f"{type(exc).__name__}: {exc}"))
+    serve(embedder.encode)
 
 
 class Encoder:
     """Asynchronous encoding by embedder name: ``submit`` returns a future.
 
-    In the background (a child interpreter, ``python -m newsprism.embed``) encoding runs on one core
-    while the caller scores articles on the other: on two cores that hides most of the encoder's time.
-    A plain subprocess rather than multiprocessing, so it works from any caller (no ``__main__`` guard
-    needed, no fork of a threaded server). Inline, ``submit`` encodes at once: the choice for one core
-    or a handful of texts, where starting a process and loading the model again costs more than it saves.
+    In the background (a child interpreter, see ``workers.py``) encoding runs on one core while the
+    caller scores articles on the other: on two cores that hides most of the encoder's time. Inline,
+    ``submit`` encodes at once: the choice for one core or a handful of texts, where starting a process
+    and loading the model again costs more than it saves.
     """
 
     def __init__(self, name: str, background: bool = False):
+        from .workers import Worker
+
         self.name = name
-        self._proc: subprocess.Popen | None = None
-        self._inline: Embedder | None = None
-        if background:
-            self._futures: deque[Future] = deque()
-            self._lock = threading.Lock()
-            self._outbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
-            self._proc = subprocess.Popen([sys.executable, "-m", "newsprism.embed", name],
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            # Writing happens on a thread of its own: a full pipe must not stall the caller.
-            self._writer = threading.Thread(target=self._write, daemon=True)
-            self._reader = threading.Thread(target=self._read, daemon=True)
-            self._writer.start()
-            self._reader.start()
-        else:
-            self._inline = get_embedder(name)
+        self._worker = Worker("newsprism.embed", name, name=f"encoder {name}") if background else None
+        self._inline: Embedder | None = None if background else get_embedder(name)
 
     @staticmethod
     def worth_a_process(n_texts: int) -> bool:
@@ -171,52 +129,17 @@ class Encoder:
         return (os.cpu_count() or 1) >= 2 and n_texts >= 1000
 
     def submit(self, texts: list[str]) -> "Future[np.ndarray]":
+        if self._worker is not None:
+            return self._worker.submit(list(texts))
         future: Future[np.ndarray] = Future()
-        if self._proc is None:
-            assert self._inline is not None
-            future.set_result(self._inline.encode(texts))
-            return future
-        with self._lock:
-            self._futures.append(future)
-        self._outbox.put(list(texts))
+        assert self._inline is not None
+        future.set_result(self._inline.encode(texts))
         return future
 
-    def _write(self) -> None:
-        assert self._proc is not None
-        stdin = self._proc.stdin
-        while (texts := self._outbox.get()) is not None:
-            try:
-                _write_frame(stdin, texts)
-            except OSError:  # the worker is gone: the reader fails every waiting future
-                return
-        stdin.close()
-
-    def _read(self) -> None:
-        assert self._proc is not None
-        try:
-            while True:
-                status, payload = _read_frame(self._proc.stdout)
-                future = self._futures.popleft()
-                if status == "ok":
-                    future.set_result(payload)
-                else:
-                    future.set_exception(RuntimeError(f"encoder {self.name}: {payload}"))
-        except (EOFError, OSError, pickle.UnpicklingError):
-            with self._lock:
-                while self._futures:
-                    self._futures.popleft().set_exception(
-                        RuntimeError(f"the background encoder {self.name} stopped (exit {self._proc.poll()})"))
-
     def close(self) -> None:
-        if self._proc is not None:
-            self._outbox.put(None)
-            self._writer.join(timeout=30)
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-            self._reader.join(timeout=5)
-            self._proc = None
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
     def __enter__(self) -> "Encoder":
         return self

@@ -53,3 +53,18 @@ def test_seed_acceptance(store):
     mt_times = {t.text: t for t in mt.times}
     assert "garbled" in mt_times["in 4"].flags and mt_times["in 4"].value is None
     assert "garbled" in mt_times["January 2023, 1"].flags
+
+
+def test_second_process_gives_the_same_extractions(tmp_path):
+    from newsprism.store import open_store
+
+    stores = []
+    for name, background in (("inline", False), ("worker", True)):
+        store = open_store(tmp_path / f"{name}.db")
+        ingest([str(demo.corpus_path())], store)
+        report = extract(store, background=background)
+        assert report.articles == 40
+        stores.append(store)
+    ids = [a for a, in stores[0].db.execute("SELECT id FROM articles ORDER BY id")]
+    for art_id in ids:
+        assert stores[0].get_extraction(art_id).to_dict() == stores[1].get_extraction(art_id).to_dict()
