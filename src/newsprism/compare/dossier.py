@@ -11,6 +11,10 @@ import json
 from ..model import StoryComparison
 
 
+def _fmt(value) -> str:
+    return f"{value:,.10g}" if isinstance(value, float) else str(value)
+
+
 def _cite(span) -> str:
     if span is None:
         return ""
@@ -33,7 +37,7 @@ def to_markdown(c: StoryComparison) -> str:
     if not c.contradictions:
         out.append("None found.")
     for k in c.contradictions:
-        vals = "; ".join(f"**{v['value']}** in {v['source']} (\u201c{v['text']}\u201d {_cite(v['span'])})" for v in k.values)
+        vals = "; ".join(f"**{_fmt(v['value'])}** in {v['source']} (\u201c{v['text']}\u201d {_cite(v['span'])})" for v in k.values)
         out.append(f"- **{k.slot}**: {vals}. {k.reason}.")
     if c.unreliable:
         out += ["", "## Unreliable values (shown, not trusted)", ""]
@@ -75,7 +79,7 @@ h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border
 td,th{border:1px solid #ddd;padding:3px 7px;vertical-align:top}.c{background:#e7f6e7}.p{background:#fdf3d6}
 .u{background:#f1f1f1}.x{background:#fde2e1}.cite{color:#777;font-size:.8em}.bad{background:#c62828;color:#fff;padding:0 3px}
 .tl{position:relative;margin-left:7em}.tl div{margin:2px 0}.tl b{position:absolute;left:-7em;width:6.5em;text-align:right}
-.matrix td{text-align:center;width:2.2em}"""
+.matrix td{text-align:center;width:2.2em}.matrix td:first-child{text-align:left;width:auto;min-width:28em}"""
 
 
 def to_html(c: StoryComparison) -> str:
@@ -104,7 +108,7 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
     if not c.contradictions:
         parts.append("<p>None found.</p>")
     for k in c.contradictions:
-        vals = "".join(f"<li class=x><b>{e(str(v['value']))}</b> — {e(v['source'])}: “{e(v['text'])}” "
+        vals = "".join(f"<li class=x><b>{e(_fmt(v['value']))}</b> — {e(v['source'])}: “{e(v['text'])}” "
                        f"<span class=cite>{e(_cite(v['span']))}</span></li>" for v in k.values)
         parts.append(f"<p><b>{e(k.slot)}</b>: {e(k.reason)}.</p><ul>{vals}</ul>")
     if c.unreliable:

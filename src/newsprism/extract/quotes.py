@@ -106,7 +106,10 @@ class SpacyQuotes:
         for seg in segments:
             if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes):
                 continue
-            near = [q for q in quotes if q.speaker and 0 <= q.span.start - seg[1] <= 300]
+            # A quote that continues one just attributed ('"...," X told reporters. "More words."') is
+            # still X's; otherwise the attribution that follows it is.
+            before = [q for q in quotes if q.speaker and 0 <= seg[0] - q.span.end <= 4 and "\n" not in text[q.span.end : seg[0]]]
+            near = before[-1:] or [q for q in quotes if q.speaker and 0 <= q.span.start - seg[1] <= 300]
             if near:
                 src = near[0]
                 quotes.append(Quote(Span(article_id, seg[0], seg[1]), Span(article_id, seg[0], seg[1]), text[seg[0] : seg[1]],
