@@ -329,7 +329,7 @@ def compare(store, story_id: int, embedder: str | None = None):
     from .cluster import ClusterConfig
     from .compare import compare_articles
     from .embed import get_embedder
-    from .extract import VERSION, Extractor
+    from .extract import VERSION
     from .model import StoryComparison
 
     sid = store.resolve_story(story_id)
@@ -347,7 +347,7 @@ def compare(store, story_id: int, embedder: str | None = None):
     extractions = [store.get_extraction(a.id) for a in articles]
     stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
     if stale:
-        fresh = list(Extractor().run(stale))
+        fresh = list(_shared_extractor().run(stale))
         store.put_extractions(fresh)
         extractions = [store.get_extraction(a.id) for a in articles]
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode)
@@ -357,6 +357,18 @@ def compare(store, story_id: int, embedder: str | None = None):
 
 def extract_articles(store, articles: list[Article]) -> None:
     """Extract and store these articles now (the web UI opening an article not extracted yet)."""
-    from .extract import Extractor
+    store.put_extractions(list(_shared_extractor().run(articles)))
 
-    store.put_extractions(list(Extractor().run(articles)))
+
+_EXTRACTOR = None
+
+
+def _shared_extractor():
+    """One extractor per process (its models take seconds to load) for the calls that extract a few
+    articles on demand: a dossier's stale members, an article opened in the web UI."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        from .extract import Extractor
+
+        _EXTRACTOR = Extractor()
+    return _EXTRACTOR

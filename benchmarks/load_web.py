@@ -1,0 +1,122 @@
+"""Load on the web UI: 50 concurrent clients for 60 s against the story list and story pages.
+
+    python benchmarks/load_web.py [--replicas 7] [--clients 50] [--seconds 60]
+
+Builds a store of GVA dev replayed with shifted dates (7 replicas: 22k articles), clusters it, computes
+the dossiers of the 200 biggest stories ahead (as `newsprism report` would; a dossier is then a lookup),
+starts `newsprism serve` in its own process on loopback, and runs the clients in this one (asyncio +
+httpx). Requests alternate between story-list pages (newest and biggest first, random offsets) and
+story pages of those 200 stories. Reports requests/s, p50/p99 latency and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def build_store(db: Path, replicas: int) -> list[int]:
+    from clustering_scale import shifted
+
+    from newsprism.pipeline import cluster, compare, ingest
+    from newsprism.store import open_store
+
+    src = ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    replay = db.with_suffix(".jsonl")
+    with open(replay, "w", encoding="utf-8") as out:
+        for k in range(replicas):
+            for row in rows:
+                out.write(json.dumps({**row, "id": f"{row['id']}-{k}", "url": None,
+                                      "published": shifted(row["published"], 5 * k)}) + "\n")
+    store = open_store(db)
+    ingest([str(replay)], store)
+    cluster(store)
+    top = [r["id"] for r in store.list_stories(limit=200, order="size")]
+    for sid in top:
+        compare(store, sid)
+    n = store.stats()["articles"]
+    store.close()
+    print(f"store: {n:,} articles; dossiers of the {len(top)} biggest stories computed ahead", flush=True)
+    return top
+
+
+async def client(base: str, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
+    import httpx
+
+    rng = random.Random()
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while time.perf_counter() < until:
+            if rng.random() < 0.5:
+                url = f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
+            else:
+                url = f"/stories/{rng.choice(stories)}"
+            t = time.perf_counter()
+            try:
+                r = await http.get(url)
+                if r.status_code != 200:
+                    errors.append(f"{url}: {r.status_code}")
+            except Exception as exc:  # counted, the client goes on
+                errors.append(f"{url}: {type(exc).__name__}")
+            lat.append(time.perf_counter() - t)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--replicas", type=int, default=7)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=int, default=60)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "load.db"
+        stories = build_store(db, args.replicas)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port)],
+                                  stderr=subprocess.DEVNULL)
+        try:
+            import httpx
+
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    httpx.get(base + "/api/stories?limit=1", timeout=2)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            lat: list[float] = []
+            errors: list[str] = []
+            until = time.perf_counter() + args.seconds
+            started = time.perf_counter()
+
+            async def run() -> None:
+                await asyncio.gather(*(client(base, stories, until, lat, errors) for _ in range(args.clients)))
+
+            asyncio.run(run())
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    lat.sort()
+    print(json.dumps({"clients": args.clients, "seconds": round(elapsed, 1), "requests": len(lat),
+                      "requests_per_s": round(len(lat) / elapsed, 1), "p50_ms": round(1000 * lat[len(lat) // 2], 1),
+                      "p99_ms": round(1000 * lat[int(len(lat) * 0.99)], 1), "errors": len(errors),
+                      "first_errors": errors[:5]}))
+
+
+if __name__ == "__main__":
+    main()
