@@ -35,7 +35,7 @@ def main() -> None:
                                 origin=args.file, record=str(i))) for i, r in enumerate(rows) if r["text"].strip()]
     ex = Extractor()
     t = time.perf_counter()
-    ex.ner, ex.parser  # load the models outside the timed part
+    ex.nlp  # load the model outside the timed part
     load = time.perf_counter() - t
     t = time.perf_counter()
     out = list(ex.run(arts))

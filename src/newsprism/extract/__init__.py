@@ -41,33 +41,28 @@ def publication_day(article: Article) -> date | None:
 class Extractor:
     def __init__(self, config: ExtractConfig | None = None):
         self.config = config or ExtractConfig()
-        self._ner = None
-        self._parser = None
+        self._nlp = None
+        self._ner_off: list[str] = []
+        self._parser_off: list[str] = []
         self._zh = None
 
-    def _load(self, disable: list[str]):
-        import spacy
-
-        try:
-            return spacy.load(self.config.spacy_model, disable=disable)
-        except OSError:
-            return spacy.load("en_core_web_sm", disable=disable)  # spaCy's own package, where installed
-
     @property
-    def ner(self):
-        """The entity recogniser alone (it has its own token encoder in the small English models)."""
-        if self._ner is None:
-            nlp = self._load([])
+    def nlp(self):
+        """The spaCy pipeline, loaded once; each pass switches off what it does not need."""
+        if self._nlp is None:
+            import spacy
+
+            try:
+                nlp = spacy.load(self.config.spacy_model)
+            except OSError:
+                nlp = spacy.load("en_core_web_sm")  # spaCy's own package, where installed
             keep = {"ner"} | set(_listened_by(nlp, "ner"))
-            self._ner = self._load([p for p in nlp.pipe_names if p not in keep])
-        return self._ner
-
-    @property
-    def parser(self):
-        """Tagger and parser only (cue words are matched by form): run on attribution sentences only."""
-        if self._parser is None:
-            self._parser = self._load(["ner", "attribute_ruler", "lemmatizer"])
-        return self._parser
+            # The entity recogniser alone (it has its own token encoder in the small English models) ...
+            self._ner_off = [p for p in nlp.pipe_names if p not in keep]
+            # ... and tagger + parser alone, on attribution sentences (cue words are matched by form).
+            self._parser_off = [p for p in ("ner", "attribute_ruler", "lemmatizer") if p in nlp.pipe_names]
+            self._nlp = nlp
+        return self._nlp
 
     def _chinese(self):
         if self._zh is None:
@@ -92,7 +87,8 @@ class Extractor:
             if not batch:
                 return
             texts = [a.text[:MAX_PARSE_CHARS] for a in batch]
-            docs = list(self.ner.pipe(texts, batch_size=self.config.batch_size))
+            nlp = self.nlp
+            docs = list(nlp.pipe(texts, batch_size=self.config.batch_size, disable=self._ner_off))
             # Sentences that may attribute speech, cut from the tokenised documents (no second
             # tokenisation) and parsed as small documents of their own.
             pieces: list[tuple[int, int, object]] = []  # (article index, offset, sentence doc)
@@ -103,7 +99,7 @@ class Extractor:
                         if span is not None and len(span):
                             pieces.append((i, span.start_char, span.as_doc()))
             parsed: list[list] = [[] for _ in batch]
-            for (i, off, _), pdoc in zip(pieces, self.parser.pipe((p[2] for p in pieces), batch_size=256)):
+            for (i, off, _), pdoc in zip(pieces, nlp.pipe((p[2] for p in pieces), batch_size=256, disable=self._parser_off)):
                 parsed[i].append((off, pdoc))
             for i, (art, doc) in enumerate(zip(batch, docs)):
                 ex = Extraction(art.id, version=VERSION)
