@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from pydantic import BaseModel
 
 from . import pipeline
@@ -151,27 +151,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             clustered = pipeline.cluster(store)
         return {"ingest": report.to_dict(), "cluster": clustered.to_dict()}
 
+    @app.exception_handler(pipeline.NotFound)
+    def not_found(_request: Request, exc: pipeline.NotFound):
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
     @app.post("/api/stories/merge")
     def merge(body: MergeBody, request: Request, store=Depends(get_store)):
         can_write(request)
-        for sid in [body.target, *body.others]:
-            if store.resolve_story(sid) != sid:
-                raise HTTPException(404, f"no story {sid} (or it was merged already)")
-        return {"story": store.merge_stories(body.target, body.others)}
+        return {"story": pipeline.merge_stories(store, body.target, body.others)}
 
     @app.post("/api/stories/split")
     def split(body: SplitBody, request: Request, store=Depends(get_store)):
         can_write(request)
-        return {"story": store.move_articles(_resolve_articles(store, body.article_ids), None, action="split")}
+        return {"story": pipeline.split_articles(store, body.article_ids)}
 
     @app.post("/api/stories/move")
     def move(body: MoveBody, request: Request, store=Depends(get_store)):
         can_write(request)
-        target = store.resolve_story(body.story_id)
-        if target is None:
-            raise HTTPException(404, f"no story {body.story_id}")
-        store.move_articles(_resolve_articles(store, body.article_ids), target)
-        return {"story": target}
+        return {"story": pipeline.move_articles(store, body.article_ids, body.story_id)}
 
     # --- web UI (server-rendered; every text escaped) ----------------------------------------------
 
@@ -207,24 +204,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         can_write(request, token)
         ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit()]
         with store_ctx() as store:
-            for sid in [target, *ids]:
-                if store.resolve_story(sid) != sid:
-                    raise HTTPException(404, f"no story {sid}")
-            store.merge_stories(target, ids)
+            pipeline.merge_stories(store, target, ids)
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/move")
     def ui_move(request: Request, article_id: str = Form(...), story_id: str = Form(""), token: str = Form("")):
         can_write(request, token)
         with store_ctx() as store:
-            ids = _resolve_articles(store, [article_id])
             if story_id.strip():
-                target = store.resolve_story(int(story_id))
-                if target is None:
-                    raise HTTPException(404, f"no story {story_id}")
-                store.move_articles(ids, target)
+                target = pipeline.move_articles(store, [article_id], int(story_id))
             else:
-                target = store.move_articles(ids, None, action="split")
+                target = pipeline.split_articles(store, [article_id])
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/ingest")
@@ -241,13 +231,3 @@ def _same(given: str | None, expected: str) -> bool:
 
 def _brief(a) -> dict[str, Any]:
     return {"id": a.id, "title": a.title or a.text[:100], "source": a.source, "lang": a.lang, "published": a.published}
-
-
-def _resolve_articles(store, refs: list[str]) -> list[str]:
-    ids = []
-    for ref in refs:
-        art = store.get_article(ref)
-        if art is None:
-            raise HTTPException(404, f"no article {ref}")
-        ids.append(art.id)
-    return ids

@@ -413,49 +413,53 @@ def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
                       f"{escape(a.title or _lead(a))} [dim]{info['method']}{' · ' + escape(links) if links else ''}[/]")
 
 
-def _article_ids(store, ids: list[str]) -> list[str]:
-    out = []
-    for given in ids:
-        art = store.get_article(given)
-        if art is None:
-            err.print(f"[red]no article {escape(given)}[/]")
-            raise typer.Exit(EXIT_NOT_FOUND)
-        out.append(art.id)
-    return out
+def _edit(action) -> int:
+    """Run a story edit; a story or article that does not exist is exit code 4."""
+    from .pipeline import NotFound
+
+    try:
+        return action()
+    except NotFound as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
 
 
 @app.command()
 def merge(target: int, others: list[int], db: DbOpt = None) -> None:
     """Merge stories into TARGET. Later automatic runs keep them together."""
+    from .pipeline import merge_stories
+
     store = _store(db)
-    for sid in [target, *others]:
-        if store.resolve_story(sid) != sid:
-            err.print(f"[red]no story {sid} (or it was merged already)[/]")
-            raise typer.Exit(EXIT_NOT_FOUND)
-    store.merge_stories(target, others)
-    store.close()
+    try:
+        _edit(lambda: merge_stories(store, target, others))
+    finally:
+        store.close()
     console.print(f"merged {', '.join(map(str, others))} into story {target}")
 
 
 @app.command()
 def split(articles: list[str], db: DbOpt = None) -> None:
     """Take articles out of their story into a new story of their own."""
+    from .pipeline import split_articles
+
     store = _store(db)
-    sid = store.move_articles(_article_ids(store, articles), None, action="split")
-    store.close()
+    try:
+        sid = _edit(lambda: split_articles(store, articles))
+    finally:
+        store.close()
     console.print(f"new story {sid} with {len(articles)} article(s)")
 
 
 @app.command()
 def move(article: str, story_id: int, db: DbOpt = None) -> None:
     """Move one article to another story. Later automatic runs leave it there."""
+    from .pipeline import move_articles
+
     store = _store(db)
-    target = store.resolve_story(story_id)
-    if target is None:
-        err.print(f"[red]no story {story_id}[/]")
-        raise typer.Exit(EXIT_NOT_FOUND)
-    store.move_articles(_article_ids(store, [article]), target)
-    store.close()
+    try:
+        target = _edit(lambda: move_articles(store, [article], story_id))
+    finally:
+        store.close()
     console.print(f"moved {article} to story {target}")
 
 

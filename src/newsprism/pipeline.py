@@ -372,3 +372,43 @@ def _shared_extractor():
 
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
+
+
+# --- corrections by hand (the CLI, the API and the web UI all go through these) -----------------------
+
+
+class NotFound(LookupError):
+    """A story or article a caller named does not exist."""
+
+
+def _article_refs(store, refs: list[str]) -> list[str]:
+    """Article ids for what a user typed: an id, an unambiguous prefix, or the input's own id."""
+    out = []
+    for ref in refs:
+        art = store.get_article(ref)
+        if art is None:
+            raise NotFound(f"no article {ref}")
+        out.append(art.id)
+    return out
+
+
+def merge_stories(store, target: int, others: list[int]) -> int:
+    """Merge stories into ``target``; later automatic runs keep them together."""
+    for sid in [target, *others]:
+        if store.resolve_story(sid) != sid:
+            raise NotFound(f"no story {sid} (or it was merged already)")
+    return store.merge_stories(target, others)
+
+
+def split_articles(store, refs: list[str]) -> int:
+    """Take articles out of their story into a new story of their own; returns its id."""
+    return store.move_articles(_article_refs(store, refs), None, action="split")
+
+
+def move_articles(store, refs: list[str], story_id: int) -> int:
+    """Move articles to another story; later automatic runs leave them there. Returns the story's id."""
+    target = store.resolve_story(story_id)
+    if target is None:
+        raise NotFound(f"no story {story_id}")
+    store.move_articles(_article_refs(store, refs), target)
+    return target
