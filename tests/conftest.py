@@ -49,3 +49,16 @@ def records(targets, **opts):
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+def clustered_demo_db(path: Path) -> Path:
+    """A store at ``path`` holding the demo corpus, ingested and clustered."""
+    from newsprism import demo
+    from newsprism.pipeline import cluster, ingest
+    from newsprism.store import open_store
+
+    store = open_store(path)
+    ingest([str(demo.corpus_path())], store)
+    cluster(store)
+    store.close()
+    return path

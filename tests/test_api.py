@@ -7,22 +7,16 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from newsprism import demo
+from tests.conftest import clustered_demo_db
+
 from newsprism.api import Settings, create_app
-from newsprism.pipeline import cluster, ingest
 
 TOKEN = "s3cret-token"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from newsprism.store import open_store
-
-    db = tmp_path_factory.mktemp("api") / "api.db"
-    store = open_store(db)
-    ingest([str(demo.corpus_path())], store)
-    cluster(store)
-    store.close()
+    db = clustered_demo_db(tmp_path_factory.mktemp("api") / "api.db")
     return TestClient(create_app(Settings(db=str(db), write_token=TOKEN)))
 
 

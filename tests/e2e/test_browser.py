@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism import demo
-from newsprism.pipeline import cluster, ingest
+from tests.conftest import clustered_demo_db
 
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = "e2e-token"
@@ -30,13 +29,8 @@ def server(tmp_path_factory):
     import uvicorn
 
     from newsprism.api import Settings, create_app
-    from newsprism.store import open_store
 
-    db = tmp_path_factory.mktemp("e2e") / "web.db"
-    store = open_store(db)
-    ingest([str(demo.corpus_path())], store)
-    cluster(store)
-    store.close()
+    db = clustered_demo_db(tmp_path_factory.mktemp("e2e") / "web.db")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
