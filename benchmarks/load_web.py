@@ -54,6 +54,16 @@ def build_store(db: Path, replicas: int) -> list[int]:
     return top
 
 
+def reuse_store(db: Path) -> list[int]:
+    from newsprism.store import open_store
+
+    store = open_store(db)
+    top = [r["id"] for r in store.list_stories(limit=200, order="size")]
+    print(f"store: {store.stats()['articles']:,} articles, reused from {db}", flush=True)
+    store.close()
+    return top
+
+
 async def client(base: str, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
     import httpx
 
@@ -79,10 +89,11 @@ def main() -> None:
     ap.add_argument("--replicas", type=int, default=7)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--db", help="keep the store here and reuse it on the next run (it takes minutes to build)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "load.db"
-        stories = build_store(db, args.replicas)
+        db = Path(args.db) if args.db else Path(tmp) / "load.db"
+        stories = reuse_store(db) if db.exists() else build_store(db, args.replicas)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]

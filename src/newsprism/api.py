@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -54,19 +55,28 @@ def _bearer(request: Request) -> str | None:
     return auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get("newsprism_token")
 
 
+def settings_from_env() -> Settings:
+    """The server's settings from its environment (how ``newsprism serve --workers N`` hands them to each worker)."""
+    return Settings(db=str(default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
+                    read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None,
+                    allow_private_urls=os.environ.get("NEWSPRISM_ALLOW_PRIVATE_URLS") == "1")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings(db=str(default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
-                                    read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None)
+    settings = settings or settings_from_env()
     open_store(settings.db).close()  # create or migrate once, before the first request
     app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
 
+    local = threading.local()
+
     @contextmanager
     def store_ctx() -> Iterator[Any]:
-        store = open_store(settings.db)
-        try:
-            yield store
-        finally:
-            store.close()
+        # One connection per server thread, opened on its first request: opening one (pragmas, the
+        # migration check) costs more than a story-list query.
+        store = getattr(local, "store", None)
+        if store is None:
+            store = local.store = open_store(settings.db)
+        yield store
 
     def get_store():
         with store_ctx() as store:
@@ -231,3 +241,8 @@ def _same(given: str | None, expected: str) -> bool:
 
 def _brief(a) -> dict[str, Any]:
     return {"id": a.id, "title": a.title or a.text[:100], "source": a.source, "lang": a.lang, "published": a.published}
+
+
+def settings_app() -> FastAPI:
+    """The app factory each ``serve --workers N`` process calls."""
+    return create_app(settings_from_env())

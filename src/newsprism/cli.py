@@ -526,20 +526,27 @@ def eval_basil(path: Annotated[Path, typer.Argument(help="BASIL .tar.xz (article
 @app.command()
 def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port")] = 8000,
-          allow_private_urls: Annotated[bool, typer.Option(help="Let ingest fetch private and loopback addresses")] = False) -> None:
+          allow_private_urls: Annotated[bool, typer.Option(help="Let ingest fetch private and loopback addresses")] = False,
+          workers: Annotated[int, typer.Option(help="Server processes (one per core serves the most readers)")] = 1) -> None:
     """Serve the JSON API (/api, OpenAPI at /docs) and the web UI. Writes need NEWSPRISM_TOKEN; reads are open
     unless NEWSPRISM_READ_TOKEN is set."""
     import os
 
     import uvicorn
 
-    from .api import Settings, create_app
+    from .api import create_app, settings_from_env
 
-    settings = Settings(db=str(db or default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
-                        read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None, allow_private_urls=allow_private_urls)
+    # Settings travel in the environment so that every worker process builds the same app.
+    os.environ["NEWSPRISM_DB"] = str(db or default_db_path())
+    os.environ["NEWSPRISM_ALLOW_PRIVATE_URLS"] = "1" if allow_private_urls else "0"
+    settings = settings_from_env()
     if not settings.write_token:
         err.print("[yellow]no NEWSPRISM_TOKEN set: the server is read-only[/]")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers > 1:
+        open_store(settings.db).close()  # migrate once here, not in a race between the workers
+        uvicorn.run("newsprism.api:settings_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -335,15 +335,16 @@ def compare(store, story_id: int, embedder: str | None = None):
     sid = store.resolve_story(story_id)
     if sid is None:
         return None
-    articles = [a for a, _ in store.story_members(sid)]
     name = embedder or ClusterConfig.load().embedder
-    key = hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{a.id}:{a.content_hash}" for a in articles)])
+    # The key needs only ids and content hashes: a cached story page never reads the member texts.
+    key = hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{i}:{h}" for i, h in store.member_hashes(sid))])
                        .encode()).hexdigest()
     cached = store.get_meta(f"dossier:{sid}")
     if cached:
         stamp, _, blob = cached.partition(b"\n")
         if stamp.decode() == key:
             return StoryComparison.from_dict(json.loads(blob))
+    articles = [a for a, _ in store.story_members(sid)]
     extractions = [store.get_extraction(a.id) for a in articles]
     stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
     if stale:

@@ -65,6 +65,47 @@ def test_manual_edits_survive_a_rebuild(demo_store):
     assert demo_store.resolve_story(sid["d22"]) == sid["d13"]
 
 
+def _listed(store) -> list[dict]:
+    return store.list_stories(limit=1000, order="size")
+
+
+def _recomputed(store) -> list[dict]:
+    # What the story list must show, straight from the memberships, to check the kept summary against.
+    from newsprism.store.sqlite import _refresh_summaries
+
+    with store._tx() as cur:
+        _refresh_summaries(cur, None)
+        return _listed(store)
+
+
+def test_story_list_summary_follows_every_change(demo_store):
+    cluster(demo_store)
+    assert _listed(demo_store) == _recomputed(demo_store)
+    sid = {x: s for s, g in groups(demo_store).items() for x in g}
+    ferry = next(r for r in _listed(demo_store) if r["id"] == sid["d01"])
+    assert ferry["size"] == 5 and len(ferry["sources"]) > 1 and ferry["title"]
+
+    demo_store.merge_stories(sid["d13"], [sid["d22"]])
+    demo_store.move_articles([demo_store.get_article("d37").id], sid["d01"])
+    new = demo_store.move_articles([demo_store.get_article("d02").id], None, action="split")
+    listed = _listed(demo_store)
+    assert listed == _recomputed(demo_store)
+    ids = {r["id"]: r for r in listed}
+    assert sid["d22"] not in ids and ids[new]["size"] == 1 and ids[sid["d01"]]["size"] == 5
+
+    cluster(demo_store, rebuild=True)
+    assert _listed(demo_store) == _recomputed(demo_store)
+
+    # A corrected article (a new title) renames its story when it was the first report.
+    from dataclasses import replace
+
+    story = demo_store.story_of(demo_store.get_article("d01").id)
+    first = demo_store.story_members(story)[0][0]
+    demo_store.upsert_articles([replace(first, title="Corrected headline", content_hash="changed")])
+    assert next(r for r in _listed(demo_store) if r["id"] == story)["title"] == "Corrected headline"
+    assert _listed(demo_store) == _recomputed(demo_store)
+
+
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
 def test_seeds_form_one_story(store):
     ingest([str(SEEDS)], store)

@@ -67,6 +67,32 @@ def test_renderings(demo_store):
     json.dumps(c.to_dict(), default=str)
 
 
+def test_timeline_chart_places_each_source_on_its_lane(demo_store):
+    import re
+
+    from newsprism.compare.chart import timeline_svg
+    from newsprism.model import Span, TimelineEntry
+
+    c = compare(demo_store, story_of(demo_store, "d01"))
+    svg = timeline_svg(c, article_link="/articles/{id}")
+    sources = list(dict.fromkeys(a["source"] for a in c.articles))
+    assert svg.count("<rect class=pub") == len(c.articles)  # one square per publication
+    assert svg.count("class=fact") == sum(t.kind == "event" for t in c.timeline)
+    assert all(f">{s}</text>" in svg for s in sources) and "/articles/" in svg
+
+    # Background dates years before the story go to the "earlier" zone instead of squashing the axis;
+    # a date known only to the month is a bar over that month; text is escaped.
+    aid = c.articles[0]["id"]
+    c.timeline += [TimelineEntry("1998", "event", "founded in 1998 <b>", Span(aid, 0, 4), aid),
+                   TimelineEntry("2026-02", "event", "in February", Span(aid, 5, 9), aid)]
+    svg = timeline_svg(c)
+    assert ">earlier</text>" in svg and "&lt;b&gt;" in svg and "<b>" not in svg
+    bar = re.search(r"<rect class=fact x=([\d.]+) y=[\d.]+ width=([\d.]+)", svg)
+    assert bar and float(bar.group(2)) > 20  # February spans many days on a weeks-long axis
+    xs = [float(v) for v in re.findall(r"<rect class=pub x=([\d.]+)", svg)]
+    assert min(xs) > float(bar.group(1))  # the publications come after February
+
+
 @pytest.mark.skipif(not SEEDS.exists(), reason="../shared/examples/seeds not present")
 def test_seed_dossier(store):
     ingest([str(SEEDS)], store)

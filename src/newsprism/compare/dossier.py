@@ -9,6 +9,7 @@ import html
 import json
 
 from ..model import StoryComparison
+from .chart import timeline_svg
 
 
 def _fmt(value) -> str:
@@ -79,6 +80,7 @@ h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border
 td,th{border:1px solid #ddd;padding:3px 7px;vertical-align:top}.c{background:#e7f6e7}.p{background:#fdf3d6}
 .u{background:#f1f1f1}.x{background:#fde2e1}.cite{color:#777;font-size:.8em}.bad{background:#c62828;color:#fff;padding:0 3px}
 .tl{position:relative;margin-left:7em}.tl div{margin:2px 0}.tl b{position:absolute;left:-7em;width:6.5em;text-align:right}
+.timeline{margin:.5em 0 1em;border:1px solid #ddd}.timeline a:hover *{stroke:#000;stroke-width:2}
 .matrix td{text-align:center;width:2.2em}.matrix td:first-child{text-align:left;width:auto;min-width:28em}"""
 
 
@@ -143,7 +145,7 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
         qs = "".join(f"<li>{e(q['source'])} ({'direct' if q['direct'] else 'indirect'}): “{e(q['text'])}” "
                      f"<span class=cite>{e(_cite(q['span']))}</span></li>" for q in m.quotes)
         parts.append(f"<p><b>{e(m.speaker)}</b> (similarity {m.similarity})</p><ul>{qs}</ul>")
-    parts.append("<h2>Timeline</h2><div class=tl>")
+    parts.append("<h2>Timeline</h2>" + timeline_svg(c, article_link) + "<div class=tl>")
     for t in c.timeline:
         mark = "📰 " if t.kind == "published" else ""
         parts.append(f"<div><b>{e(t.date)}</b> {mark}{e(src.get(t.article_id, ''))}: {e(t.text[:160])}</div>")

@@ -60,6 +60,41 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _stories_of(cur: sqlite3.Cursor, article_ids: list[str]) -> set[int]:
+    found: set[int] = set()
+    for k in range(0, len(article_ids), 500):
+        part = article_ids[k : k + 500]
+        found.update(r[0] for r in cur.execute(
+            f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({','.join('?' * len(part))})", part))
+    return found
+
+
+def _refresh_summaries(cur: sqlite3.Cursor, story_ids: Iterable[int] | None) -> None:
+    """Recompute the story-list rows of these stories (all when None), inside the caller's transaction.
+
+    A story with no members left (merged away, emptied by moves) loses its row. The earliest article
+    with a title names the story: it is what first reported it.
+    """
+    ids = None if story_ids is None else sorted(set(story_ids))
+    chunks = [None] if ids is None else [ids[k : k + 500] for k in range(0, len(ids), 500)]
+    for part in chunks:
+        where = "" if part is None else f"WHERE m.story_id IN ({','.join('?' * len(part))})"
+        params = () if part is None else tuple(part)
+        cur.execute("DELETE FROM story_summary" + ("" if part is None else f" WHERE id IN ({','.join('?' * len(part))})"), params)
+        rows = cur.execute(
+            "SELECT m.story_id, count(*), group_concat(DISTINCT a.source), group_concat(DISTINCT a.lang), "
+            "min(a.published), max(a.published) "
+            f"FROM story_members m JOIN articles a ON a.id = m.article_id {where} GROUP BY m.story_id", params).fetchall()
+        for sid, size, sources, langs, first, last in rows:
+            title = cur.execute(
+                "SELECT coalesce(a.title, substr(a.text, 1, 120)) FROM story_members m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.story_id = ? ORDER BY a.title IS NULL, a.published IS NULL, a.published, a.rowid LIMIT 1", (sid,)).fetchone()
+            cur.execute("INSERT INTO story_summary(id, size, sources, languages, first_published, last_published, title) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (sid, size, ",".join(sorted((sources or "").split(","))) if sources else "",
+                         ",".join(sorted((langs or "").split(","))) if langs else "", first, last, title[0] if title else ""))
+
+
 class SQLiteStore:
     def __init__(self, path: str):
         self.path = path
@@ -85,6 +120,9 @@ class SQLiteStore:
                 continue
             # executescript commits; wrap each migration so it applies whole or not at all.
             self.db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+            if version == 4:  # the story summary starts empty: fill it from the memberships already stored
+                with self._tx() as cur:
+                    _refresh_summaries(cur, None)
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -117,6 +155,8 @@ class SQLiteStore:
                     cur.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
                                 (row["rowid"], fts_text(art.title), fts_text(art.text)))
                     result.updated.append(art.id)
+            if result.updated:  # a changed title or date shows in its story's summary
+                _refresh_summaries(cur, _stories_of(cur, result.updated))
             for rej in rejections:
                 cur.execute(
                     "INSERT INTO rejections(origin, record, reason, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
@@ -260,7 +300,12 @@ class SQLiteStore:
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
+            touched: set[int] = set()
             for a in assignments:
+                old = cur.execute("SELECT story_id FROM story_members WHERE article_id = ?", (a.article_id,)).fetchone()
+                if old:
+                    touched.add(old[0])
+                touched.add(a.story_id)
                 cur.execute("INSERT OR IGNORE INTO stories(id, created_at, updated_at) VALUES (?, ?, ?)", (a.story_id, now, now))
                 cur.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, a.story_id))
                 cur.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, ?, ?, ?)",
@@ -268,6 +313,7 @@ class SQLiteStore:
                 for link in a.links:
                     cur.execute("INSERT OR REPLACE INTO article_links(article_id, type, target_id, score) VALUES (?, ?, ?, ?)",
                                 (link.article_id, link.type, link.target_id, link.score))
+            _refresh_summaries(cur, touched)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -278,6 +324,7 @@ class SQLiteStore:
         with self._tx() as cur:
             cur.execute("DELETE FROM story_members WHERE method != 'manual'")
             cur.execute("DELETE FROM article_links")
+            _refresh_summaries(cur, None)  # before the emptied stories go: their summary rows point at them
             cur.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members) AND merged_into IS NULL")
             cur.execute("DELETE FROM meta WHERE key = 'cluster.docfreq'")
 
@@ -330,42 +377,41 @@ class SQLiteStore:
             cur.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def list_stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
-        """Stories with size, outlets, languages, date range and a representative title."""
+        """Stories with size, outlets, languages, date range and a representative title (from the kept summary)."""
         by = "last_published DESC, size DESC" if order == "recent" else "size DESC, last_published DESC"
         rows = self.db.execute(
-            "SELECT m.story_id AS id, count(*) AS size, group_concat(DISTINCT a.source) AS sources, "
-            "group_concat(DISTINCT a.lang) AS languages, min(a.published) AS first_published, max(a.published) AS last_published "
-            "FROM story_members m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id HAVING count(*) >= ? "
-            f"ORDER BY {by} LIMIT ? OFFSET ?", (min_size, limit, offset)).fetchall()
+            "SELECT id, size, sources, languages, first_published, last_published, title FROM story_summary "
+            f"WHERE size >= ? ORDER BY {by}, id LIMIT ? OFFSET ?", (min_size, limit, offset)).fetchall()
         out = []
         for r in rows:
             d = dict(r)
-            d["sources"] = sorted((d["sources"] or "").split(",")) if d["sources"] else []
-            d["languages"] = sorted((d["languages"] or "").split(",")) if d["languages"] else []
-            d["title"] = self._story_title(d["id"])
+            d["sources"] = d["sources"].split(",") if d["sources"] else []
+            d["languages"] = d["languages"].split(",") if d["languages"] else []
             out.append(d)
         return out
-
-    def _story_title(self, story_id: int) -> str:
-        # The earliest article with a title names the story: it is what first reported it.
-        row = self.db.execute(
-            "SELECT coalesce(a.title, substr(a.text, 1, 120)) FROM story_members m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.story_id = ? ORDER BY a.title IS NULL, a.published IS NULL, a.published, a.rowid LIMIT 1", (story_id,)).fetchone()
-        return row[0] if row else ""
 
     def story_members(self, story_id: int) -> list[tuple[Article, dict[str, Any]]]:
         cols = _A_COLUMNS
         rows = self.db.execute(f"SELECT {cols}, m.score, m.method FROM story_members m JOIN articles a ON a.id = m.article_id "
                                "WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,)).fetchall()
+        links: dict[str, list[dict[str, Any]]] = {}
+        for r in self.db.execute("SELECT l.article_id, l.type, l.target_id, l.score FROM article_links l "
+                                 "JOIN story_members m ON m.article_id = l.article_id WHERE m.story_id = ?", (story_id,)):
+            links.setdefault(r[0], []).append({"type": r[1], "target_id": r[2], "score": r[3]})
         out = []
         for row in rows:
             d = dict(row)
             info = {"score": d.pop("score"), "method": d.pop("method")}
             art = _article_from_dict(d)
-            info["links"] = [dict(r) for r in self.db.execute(
-                "SELECT type, target_id, score FROM article_links WHERE article_id = ?", (art.id,)).fetchall()]
+            info["links"] = links.get(art.id, [])
             out.append((art, info))
         return out
+
+    def member_hashes(self, story_id: int) -> list[tuple[str, str]]:
+        """(article id, content hash) of a story's members: enough to tell whether its dossier is current."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT a.id, a.content_hash FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
+            (story_id,))]
 
     def story_of(self, article_id: str) -> int | None:
         row = self.db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
@@ -393,6 +439,7 @@ class SQLiteStore:
                 cur.execute("UPDATE story_members SET story_id = ?, method = 'manual', assigned_at = ? WHERE story_id = ?", (target, now, other))
                 cur.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target, now, other))
             cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (target,))
+            _refresh_summaries(cur, {target, *others})
             cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, 'merge', ?)", (now, json.dumps({"into": target, "merged": others})))
         return target
 
@@ -412,6 +459,7 @@ class SQLiteStore:
             for aid in article_ids:
                 cur.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, NULL, 'manual', ?)",
                             (aid, story_id, now))
+            _refresh_summaries(cur, sources | {story_id})
             cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, ?, ?)",
                         (now, action, json.dumps({"articles": article_ids, "story": story_id})))
         return story_id
