@@ -4,8 +4,8 @@
 
 Builds a store of GVA dev replayed with shifted dates (7 replicas: 22k articles), clusters it, computes
 the dossiers of the 200 biggest stories ahead (as `newsprism report` would; a dossier is then a lookup),
-starts `newsprism serve` in its own process on loopback, and runs the clients in this one (asyncio +
-httpx). Requests alternate between story-list pages (newest and biggest first, random offsets) and
+starts `newsprism serve --workers 2` on loopback, and runs the clients in this process (asyncio, one
+kept-alive connection each). Requests alternate between story-list pages (newest and biggest first, random offsets) and
 story pages of those 200 stories. Reports requests/s, p50/p99 latency and errors.
 """
 
@@ -64,24 +64,43 @@ def reuse_store(db: Path) -> list[int]:
     return top
 
 
-async def client(base: str, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
-    import httpx
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> int:
+    """One GET on a kept-alive connection; returns the status. A bare HTTP/1.1 client, so that on a
+    2-core machine the load generator's own cost (httpx spends ~1 ms of CPU a request) does not crowd
+    out the server it measures."""
+    writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    fields = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+    if "content-length" in fields:
+        await reader.readexactly(int(fields["content-length"]))
+    else:  # chunked
+        while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+            await reader.readexactly(size + 2)
+        await reader.readuntil(b"\r\n")
+    return status
 
+
+async def client(port: int, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
     rng = random.Random()
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        while time.perf_counter() < until:
-            if rng.random() < 0.5:
-                url = f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
-            else:
-                url = f"/stories/{rng.choice(stories)}"
-            t = time.perf_counter()
-            try:
-                r = await http.get(url)
-                if r.status_code != 200:
-                    errors.append(f"{url}: {r.status_code}")
-            except Exception as exc:  # counted, the client goes on
-                errors.append(f"{url}: {type(exc).__name__}")
-            lat.append(time.perf_counter() - t)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    while time.perf_counter() < until:
+        if rng.random() < 0.5:
+            url = f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
+        else:
+            url = f"/stories/{rng.choice(stories)}"
+        t = time.perf_counter()
+        try:
+            status = await asyncio.wait_for(_get(reader, writer, url), timeout=30)
+            if status != 200:
+                errors.append(f"{url}: {status}")
+        except Exception as exc:  # counted; the client reconnects and goes on
+            errors.append(f"{url}: {type(exc).__name__}")
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        lat.append(time.perf_counter() - t)
+    writer.close()
 
 
 def main() -> None:
@@ -89,6 +108,7 @@ def main() -> None:
     ap.add_argument("--replicas", type=int, default=7)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (newsprism serve --workers)")
     ap.add_argument("--db", help="keep the store here and reuse it on the next run (it takes minutes to build)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,7 +117,8 @@ def main() -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", str(db), "--port", str(port),
+                                   "--workers", str(args.workers)],
                                   stderr=subprocess.DEVNULL)
         try:
             import httpx
@@ -115,7 +136,7 @@ def main() -> None:
             started = time.perf_counter()
 
             async def run() -> None:
-                await asyncio.gather(*(client(base, stories, until, lat, errors) for _ in range(args.clients)))
+                await asyncio.gather(*(client(port, stories, until, lat, errors) for _ in range(args.clients)))
 
             asyncio.run(run())
             elapsed = time.perf_counter() - started
@@ -123,7 +144,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     lat.sort()
-    print(json.dumps({"clients": args.clients, "seconds": round(elapsed, 1), "requests": len(lat),
+    print(json.dumps({"clients": args.clients, "workers": args.workers, "seconds": round(elapsed, 1), "requests": len(lat),
                       "requests_per_s": round(len(lat) / elapsed, 1), "p50_ms": round(1000 * lat[len(lat) // 2], 1),
                       "p99_ms": round(1000 * lat[int(len(lat) * 0.99)], 1), "errors": len(errors),
                       "first_errors": errors[:5]}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-import threading
+import queue
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -67,16 +67,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     open_store(settings.db).close()  # create or migrate once, before the first request
     app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
 
-    local = threading.local()
+    idle: queue.SimpleQueue = queue.SimpleQueue()
 
     @contextmanager
     def store_ctx() -> Iterator[Any]:
-        # One connection per server thread, opened on its first request: opening one (pragmas, the
-        # migration check) costs more than a story-list query.
-        store = getattr(local, "store", None)
-        if store is None:
-            store = local.store = open_store(settings.db)
-        yield store
+        # Connections are pooled: opening one (pragmas, the migration check) costs more than a story-list
+        # query. A request holds its connection from start to end; FastAPI may run a request's dependency
+        # and its handler on different threads, so the pool is per request, not per thread.
+        try:
+            store = idle.get_nowait()
+        except queue.Empty:
+            store = open_store(settings.db)
+        try:
+            yield store
+        finally:
+            idle.put(store)
 
     def get_store():
         with store_ctx() as store:
@@ -191,10 +196,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
     def ui_story(story_id: int, store=Depends(get_store)):
-        result = pipeline.compare(store, story_id)
-        if result is None:
+        html = pages.story_page_for(store, story_id, writable=bool(settings.write_token))
+        if html is None:
             raise HTTPException(404, f"no story {story_id}")
-        return pages.story_page(result, writable=bool(settings.write_token))
+        return html
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=read)
     def ui_article(article_id: str, store=Depends(get_store)):

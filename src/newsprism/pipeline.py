@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -323,10 +324,8 @@ def compare(store, story_id: int, embedder: str | None = None):
 
     Kept in the store and reused while the story's members, their texts and the extractor, comparer and
     embedder versions are unchanged: a story page is then a lookup, not a 1-2 s computation."""
-    import hashlib
     import json
 
-    from .cluster import ClusterConfig
     from .compare import compare_articles
     from .embed import get_embedder
     from .extract import VERSION
@@ -335,10 +334,8 @@ def compare(store, story_id: int, embedder: str | None = None):
     sid = store.resolve_story(story_id)
     if sid is None:
         return None
-    name = embedder or ClusterConfig.load().embedder
-    # The key needs only ids and content hashes: a cached story page never reads the member texts.
-    key = hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{i}:{h}" for i, h in store.member_hashes(sid))])
-                       .encode()).hexdigest()
+    name = embedder or _default_embedder()
+    key = dossier_key(store, sid, name)
     cached = store.get_meta(f"dossier:{sid}")
     if cached:
         stamp, _, blob = cached.partition(b"\n")
@@ -354,6 +351,25 @@ def compare(store, story_id: int, embedder: str | None = None):
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode)
     store.put_meta(f"dossier:{sid}", key.encode() + b"\n" + json.dumps(result.to_dict(), ensure_ascii=False).encode())
     return result
+
+
+def dossier_key(store, sid: int, embedder: str | None = None) -> str:
+    """What a story's dossier depends on: its members' ids and texts and the extractor, comparer and
+    embedder versions. It reads only ids and content hashes, so checking a cached dossier is cheap."""
+    import hashlib
+
+    from .extract import VERSION
+
+    name = embedder or _default_embedder()
+    return hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{i}:{h}" for i, h in store.member_hashes(sid))])
+                        .encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_embedder() -> str:
+    from .cluster import ClusterConfig
+
+    return ClusterConfig.load().embedder
 
 
 def extract_articles(store, articles: list[Article]) -> None:

@@ -84,9 +84,11 @@ def test_timeline_chart_places_each_source_on_its_lane(demo_store):
     # a date known only to the month is a bar over that month; text is escaped.
     aid = c.articles[0]["id"]
     c.timeline += [TimelineEntry("1998", "event", "founded in 1998 <b>", Span(aid, 0, 4), aid),
-                   TimelineEntry("2026-02", "event", "in February", Span(aid, 5, 9), aid)]
+                   TimelineEntry("2026-02", "event", "in February", Span(aid, 5, 9), aid),
+                   TimelineEntry("2026", "event", "this year", Span(aid, 9, 12), aid)]  # starts before, ends after
     svg = timeline_svg(c)
     assert ">earlier</text>" in svg and "&lt;b&gt;" in svg and "<b>" not in svg
+    assert svg.count("class=fact") == sum(t.kind == "event" for t in c.timeline)
     bar = re.search(r"<rect class=fact x=([\d.]+) y=[\d.]+ width=([\d.]+)", svg)
     assert bar and float(bar.group(2)) > 20  # February spans many days on a weeks-long axis
     xs = [float(v) for v in re.findall(r"<rect class=pub x=([\d.]+)", svg)]

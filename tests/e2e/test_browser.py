@@ -76,6 +76,8 @@ def test_story_list_and_story_page_with_contradictions_and_timeline(server, page
     assert "killed" in page.inner_text("body") and page.get_by_role("heading", name="Timeline").is_visible()
     chart = page.locator("svg.timeline")
     assert chart.is_visible() and chart.locator("rect.pub").count() >= 2 and chart.bounding_box()["height"] > 60
+    if os.environ.get("NEWSPRISM_SCREENSHOTS") == "1":
+        chart.screenshot(path=str(SHOTS / "timeline.png"))
     shot(page, "story")
 
 

@@ -56,9 +56,10 @@ def timeline_svg(c: StoryComparison, article_link: str | None = None) -> str:
     plot = _WIDTH - x0 - 16
 
     def x(d: date) -> float:
-        if d < core_start:  # evenly spaced, in order, inside the "earlier" zone
-            return _LEFT + 8 + (_EARLY - 24) * (early.index(d) + 0.5) / len(early)
         return x0 + plot * max(0, (d - lo).days) / span_days
+
+    def x_early(d: date) -> float:  # evenly spaced, in date order, inside the "earlier" zone
+        return _LEFT + 8 + (_EARLY - 24) * (early.index(d) + 0.5) / len(early)
 
     height = _TOP + _LANE * len(lanes) + 30
     out = [f"<svg class=timeline viewBox='0 0 {_WIDTH} {height}' width='100%' role=img "
@@ -85,7 +86,9 @@ def timeline_svg(c: StoryComparison, article_link: str | None = None) -> str:
         tip = f"<title>{e(t.date)} · {e(source[t.article_id])}: {e(t.text[:200])}{e(cite)}</title>"
         if t.kind == "published":
             shape = f"<rect class=pub x={x(start) - 4:.1f} y={y - 10:.1f} width=8 height=8 fill='#4a6fa5'>{tip}</rect>"
-        elif start != end and start >= core_start:
+        elif end < core_start:
+            shape = f"<circle class=fact cx={x_early(start):.1f} cy={y + 4:.1f} r=5 fill='#d9822b'>{tip}</circle>"
+        elif start != end:  # a month or a year: a bar over the part of it the axis shows
             w = max(x(end) - x(start), 6)
             shape = f"<rect class=fact x={x(start):.1f} y={y + 1:.1f} width={w:.1f} height=6 rx=3 fill='#d9822b' opacity=.75>{tip}</rect>"
         else:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from html import escape as e
 from typing import Any
 from urllib.parse import quote
 
+from .. import pipeline
 from ..compare.dossier import CSS, html_body
 from ..model import Article, Extraction
 
@@ -55,6 +58,33 @@ def story_page(comparison, writable: bool) -> str:
                  f"aria-label='article id'> to story <input name=story_id placeholder='(empty: a new story)' aria-label='target story'> "
                  f"<input name=token type=password placeholder=token aria-label=token> <button>move</button></form>")
     return page(f"Story {comparison.story_id}", body)
+
+
+_PAGES: OrderedDict[tuple, str] = OrderedDict()  # rendered story pages, most recently used last
+_PAGES_LOCK = threading.Lock()
+_PAGES_MAX = 256
+
+
+def story_page_for(store, story_id: int, writable: bool) -> str | None:
+    """A story's page, rendered once per dossier: kept (least recently used out) under the dossier's
+    key, so any change to the story's members or the models renders it anew. None: no such story."""
+    sid = store.resolve_story(story_id)
+    if sid is None:
+        return None
+    key = (store.path, sid, pipeline.dossier_key(store, sid), writable)
+    with _PAGES_LOCK:
+        if key in _PAGES:
+            _PAGES.move_to_end(key)
+            return _PAGES[key]
+    result = pipeline.compare(store, sid)
+    if result is None:
+        return None
+    html = story_page(result, writable)
+    with _PAGES_LOCK:
+        _PAGES[key] = html
+        while len(_PAGES) > _PAGES_MAX:
+            _PAGES.popitem(last=False)
+    return html
 
 
 def highlighted(text: str, ex: Extraction | None) -> str:

@@ -10,5 +10,5 @@ CREATE TABLE story_summary (
     last_published TEXT,
     title TEXT NOT NULL
 );
-CREATE INDEX story_summary_recent ON story_summary(last_published DESC, size DESC);
-CREATE INDEX story_summary_size ON story_summary(size DESC, last_published DESC);
+CREATE INDEX story_summary_recent ON story_summary(last_published DESC, size DESC, id);
+CREATE INDEX story_summary_size ON story_summary(size DESC, last_published DESC, id);
