@@ -26,3 +26,8 @@ def test_money_percent_and_chinese():
     assert ("percent", 3.8, "%") in q("Inflation slowed to 3.8% in March.")
     assert ("people", 12.0, "killed") in q("渡轮翻覆事故已造成12人死亡。")
     assert ("people", 3.0, "injured") in q("事故中受伤3人。")
+
+
+def test_an_update_states_the_new_figure():
+    text = "The number of people injured in Sunday's magnitude 6.1 earthquake rose to 55, officials said."
+    assert ("people", 55.0, "injured") in q(text) and ("number", 6.1, "magnitude") in q(text)

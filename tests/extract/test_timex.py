@@ -52,3 +52,25 @@ def test_machine_translation_damage_is_flagged_not_guessed():
 def test_without_a_publication_date_relative_expressions_are_unanchored():
     got = found("The talks resume Thursday.", None)
     assert "unanchored" in got["Thursday"][1]
+
+
+@pytest.mark.parametrize("lang, text, expr, value", [
+    ("es", "Un incendio que comenzó el sábado 14 de marzo obligó a evacuar.", "14 de marzo", "2023-03-14"),
+    ("es", "Los pagos empezarán en julio de 2027.", "julio de 2027", "2027-07"),
+    ("de", "Der Streik begann am 3. April 2022 im Hafen.", "3. April 2022", "2022-04-03"),
+    ("fr", "Le musée rouvrira le 1er juin.", "1er juin", "2023-06-01"),
+    ("pt", "A obra termina em 20 de dezembro de 2024.", "20 de dezembro de 2024", "2024-12-20"),
+])
+def test_explicit_dates_in_other_european_languages(lang, text, expr, value):
+    from newsprism.extract.timex import EuropeanTimex
+
+    got = {t.text: t.value for t in EuropeanTimex(lang).find(text, DCT, "a")}
+    assert got.get(expr) == value, got
+
+
+def test_chinese_numbers_with_a_counter_are_not_days():
+    pytest.importorskip("jionlp")
+    from newsprism.extract.timex import ChineseTimex
+
+    got = [t.text for t in ChineseTimex().find("成都地铁30号线今天开通，首日客流12万人次。", DCT, "a")]
+    assert "今天" in got and not any("30号" in g for g in got)

@@ -26,7 +26,7 @@ def compare_articles(story_id: int, articles: list[Article], extractions: list[E
          for a in articles],
         groups=groups,
         omissions=omissions(groups, [a.id for a in articles]),
-        contradictions=contradictions(articles, exs, groups),
+        contradictions=contradictions(articles, exs, groups, encode),
         quotes=quote_matches(articles, exs, encode),
         timeline=timeline(articles, exs),
         unreliable=unreliable(articles, exs),

@@ -2,7 +2,8 @@
 
 A contradiction is one slot with different values in different articles:
 - people killed / injured / arrested: each article's first stated figure per role (its toll);
-- dates, amounts of money and percentages inside aligned sentence groups (the same claim);
+- dates and percentages inside aligned sentence groups (the same claim), and dates whose surrounding
+  words say the same thing in two articles (the same event, dated differently);
 with both spans and a reason. Values extraction flagged as damaged (``garbled``) are never a side of a
 contradiction: they are listed as unreliable.
 """
@@ -30,7 +31,8 @@ def _later_note(values: list[dict]) -> str:
     return ""
 
 
-def contradictions(articles: list[Article], extractions: list[Extraction | None], groups: list[ClaimGroup]) -> list[Contradiction]:
+def contradictions(articles: list[Article], extractions: list[Extraction | None], groups: list[ClaimGroup],
+                   encode=None) -> list[Contradiction]:
     out: list[Contradiction] = []
     by_id = {a.id: (a, x) for a, x in zip(articles, extractions)}
     # Story-level slots: each article's first figure for a toll, a counted thing or an amount (the
@@ -58,7 +60,8 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
                 continue
             s, e = unit.span.start, unit.span.end
             for t in ex.times:
-                if s <= t.span.start < e and t.value and "garbled" not in t.flags and _DATE_VALUE.match(t.value):
+                if s <= t.span.start < e and t.value and "garbled" not in t.flags and _DATE_VALUE.match(t.value) \
+                        and not _dateline(art, t):
                     per_slot["date"].append(_value(art, t.span, t.value, t.text))
             for q in ex.quantities:
                 if s <= q.span.start < e and q.kind == "percent":
@@ -73,19 +76,29 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
             if clash:
                 out.append(Contradiction(slot, values, f"the same claim (group {g.id}) carries different {slot} values"
                                          + _later_note(values)))
+    if encode is not None:
+        known = {(v["article_id"], v["span"].start) for k in out if k.slot == "date" for v in k.values}
+        out += dated_events(articles, extractions, encode, known)
     return out
+
+
+def _dateline(art: Article, t) -> bool:
+    """"VALPARAISO, March 16 (Harbor Wire) -": the wire's dateline, the day of the report, not of the event."""
+    return t.span.start < 60 and bool(re.match(r"\s*(?:\(|[-–—])", art.text[t.span.end : t.span.end + 3]))
 
 
 def _dates_clash(values: list[dict]) -> bool:
     """Different dates, compared at the coarser of two granularities (2023-01 agrees with 2023-01-31),
-    between articles; within one article several dates are just several dates. A date after the
-    other article was published is news it could not have had, not a contradiction."""
+    between articles; within one article several dates are just several dates. A date between the two
+    publications is news the earlier article could not have had, not a contradiction; two dates after
+    both (a plan, a deadline) are two forecasts and can contradict."""
     for a in values:
         for b in values:
             if a["article_id"] >= b["article_id"]:
                 continue
-            first = min((a["published"] or "9999")[:10], (b["published"] or "9999")[:10])
-            if a["value"][:10] > first or b["value"][:10] > first:
+            # (an article without a date counts as published last: then any date after the first is skipped)
+            first, last = sorted(((a["published"] or "9999")[:10], (b["published"] or "9999")[:10]))
+            if any(first < v["value"][:10] <= last for v in (a, b)):
                 continue
             n = min(len(a["value"]), len(b["value"]))
             if a["value"][:n] != b["value"][:n]:
@@ -94,6 +107,54 @@ def _dates_clash(values: list[dict]) -> bool:
                    not any(v["article_id"] == b["article_id"] and v["value"][:n] == a["value"][:n] for v in values):
                     return True
     return False
+
+
+DATE_CONTEXT_MATCH = 0.55  # cosine of the words around two dates that date the same event (tuned on the demo)
+_ATTRIBUTION_TIME = re.compile(  # "said on Friday": when it was said, not when the event happened
+    r"\b(said|says|told|announced|reported|added|confirmed|stated|wrote|dijo|dice|informó|afirmó|anunció|declaró|"
+    r"sagte|erklärte|teilte|mitteilte|déclaré|annoncé|disse|afirmou|ha detto)\b\W+(?:\w+\W+){0,3}$", re.I)
+
+
+_CLAUSE_END = re.compile(r"[.!?;:,，。！？；：]\s|[，。！？；：]|\s[-–—]\s|\(")
+
+
+def dated_events(articles: list[Article], extractions: list[Extraction | None], encode, known: set[tuple[str, int]]) -> list[Contradiction]:
+    """Dates of the same event in different articles, found by the words around each date rather than by
+    whole aligned sentences: "the fund will begin paying out in July 2027" and "the fund is to start
+    disbursing money in January 2027" sit in sentences that say different things otherwise. A date
+    already compared inside an aligned claim (``known``: article id, start) is not compared again."""
+    items = []
+    for art, ex in zip(articles, extractions):
+        for t in ex.times if ex else []:
+            if not t.value or "garbled" in t.flags or not _DATE_VALUE.match(t.value) or (art.id, t.span.start) in known \
+                    or _dateline(art, t):
+                continue
+            # The clause around the date, a few words each way: what happened then, not the whole sentence.
+            before = _CLAUSE_END.split(art.text[max(0, t.span.start - 80) : t.span.start])[-1]
+            after = _CLAUSE_END.split(art.text[t.span.end : t.span.end + 80])[0]
+            if _ATTRIBUTION_TIME.search(before):
+                continue
+            context = " ".join(before.split()[-7:] + ["…"] + after.split()[:5])
+            if len(context) < 12:
+                continue
+            items.append((art, t, context))
+    if len({a.id for a, _, _ in items}) < 2:
+        return []
+    sims = (lambda v: v @ v.T)(encode([c for _, _, c in items]))
+    pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(items)) for j in range(i + 1, len(items))
+                    if items[i][0].id != items[j][0].id and sims[i, j] >= DATE_CONTEXT_MATCH), reverse=True)
+    out, used = [], set()
+    for sim, i, j in pairs:  # best-matching pairs first, each date in one contradiction at most
+        if i in used or j in used:
+            continue
+        values = [_value(a, t.span, t.value, t.text) for a, t, _ in (items[i], items[j])]
+        # Context alone is weaker evidence than an aligned claim: both dates must be as precise (a day
+        # against a day, a month against a month); "fell in February" and "cut on Tuesday" are two events.
+        if len(values[0]["value"]) == len(values[1]["value"]) and _dates_clash(values):
+            used.update((i, j))
+            out.append(Contradiction("date", values, f"the same event is dated differently (context similarity {sim:.2f})"
+                                     + _later_note(values)))
+    return out
 
 
 def _values_clash(values: list[dict]) -> bool:

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from ..model import Article, Extraction
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-22"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-23"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
 
 
@@ -45,6 +45,7 @@ class Extractor:
         self._ner_off: list[str] = []
         self._parser_off: list[str] = []
         self._zh = None
+        self._european: dict = {}
 
     @property
     def nlp(self):
@@ -119,10 +120,21 @@ class Extractor:
                 if len(batch) >= self.config.batch_size:
                     yield from flush()
             else:
-                # No parser for this language here: figures only (a spaCy model for it can be configured).
+                # No parser for this language here: explicit dates and figures (a spaCy model for it can be configured).
                 yield from flush()
-                yield Extraction(art.id, quantities=find_quantities(art.text, art.id), version=VERSION)
+                yield self._extract_other(art)
         yield from flush()
+
+    def _extract_other(self, art: Article) -> Extraction:
+        from .timex import _EU_MONTHS, EuropeanTimex
+
+        lang = (art.lang or "")[:2]
+        ex = Extraction(art.id, quantities=find_quantities(art.text, art.id), version=VERSION)
+        if lang in _EU_MONTHS:
+            if lang not in self._european:
+                self._european[lang] = EuropeanTimex(lang)
+            ex.times = self._european[lang].find(art.text, publication_day(art), art.id)
+        return ex
 
     def _extract_chinese(self, art: Article) -> Extraction:
         entities, quotes, timex = self._chinese()

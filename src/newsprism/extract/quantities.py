@@ -42,6 +42,10 @@ PATTERNS = [
     re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
     re.compile(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", _F),
+    # "the number of people injured ... rose to 55" (an update states the new figure this way)
+    re.compile(rf"\bnumber of\s+(?:{_WHO}\s+)?(killed|dead|injured|wounded|hurt|missing|arrested|detained)\b(?:[^.;]|\.(?=\d)){{0,80}}?"
+               rf"(?P<update>\b(?:rose|risen|rises|climbed|climbs|jumped|reached|increased|stands|stood|is|was|has risen|had risen)"
+               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b", _F),
 ]
 _MONEY = re.compile(r"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|m|bn)?)"
                     r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|millionen|milliarden|millones|mil millones)?\s*(?:de\s+)?"
@@ -118,7 +122,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         out.append(Quantity(Span(article_id, offset + start, offset + end), text[start:end], kind, value, unit, role))
 
     # Patterns in order of precedence (an earlier match wins an overlap): none, coordinated counts,
-    # count before the role, role before the count, "left N dead", a toll.
+    # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N".
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text):
             if i == 0:
@@ -139,8 +143,12 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                     continue
             elif i == 4:
                 value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower(), "other")
-            else:
+            elif i == 5:
                 value, role = number_value(m.group(1)), "killed"
+            else:  # the span is the update ("rose to 55"), so figures between it and the role keep theirs
+                value, role = number_value(m.group(3)), ROLES.get(m.group(1).lower(), "other")
+                add(m.start("update"), m.end(), "people", value, None, role)
+                continue
             add(m.start(), m.end(), "people", value, None, role)
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))

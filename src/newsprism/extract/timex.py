@@ -374,6 +374,51 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[s : e if e >= 0 else len(text)]
 
 
+# Month names of the other European languages of the demo and of typical newsrooms, for explicit dates.
+_EU_MONTHS = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+}
+
+
+class EuropeanTimex:
+    """Explicit dates in Spanish, Portuguese, French, German and Italian: "14 de marzo de 2026",
+    "am 14. März", "le 14 mars", "marzo de 2027". No relative expressions ("ayer", "letzte Woche"):
+    those need each language's grammar, and a wrong relative date is worse than none."""
+
+    def __init__(self, lang: str) -> None:
+        self.months = {m: i + 1 for i, m in enumerate(_EU_MONTHS[lang].split())}
+        names = "|".join(sorted(self.months, key=len, reverse=True))
+        day, year = r"(?:[12]\d|3[01]|0?[1-9])", _YEAR
+        self.day_month = re.compile(rf"\b({day})(?:\.|º|er)?\s+(?:de\s+|di\s+)?({names})(?:,?\s+(?:de\s+|del\s+)?({year}))?\b", re.I)
+        self.month_year = re.compile(rf"\b({names})\s+(?:de\s+|del\s+|di\s+)?({year})\b", re.I)
+
+    def find(self, text: str, dct: date | None, article_id: str = "", offset: int = 0) -> list[TimeExpr]:
+        found: list[TimeExpr] = []
+        taken: list[tuple[int, int]] = []
+        anchor = dct.isoformat() if dct else None
+        for m in self.day_month.finditer(text):
+            mo, d = self.months[m.group(2).lower()], int(m.group(1))
+            y = int(m.group(3)) if m.group(3) else (_year_of_month(mo, dct, text, m.start()) if dct else None)
+            value = f"{y:04d}-{mo:02d}-{d:02d}" if y else f"XXXX-{mo:02d}-{d:02d}"
+            found.append(TimeExpr(Span(article_id, offset + m.start(), offset + m.end()), m.group(0), "DATE", value,
+                                  anchor, None, [] if y and (m.group(3) or dct) else ["unanchored"]))
+            taken.append((m.start(), m.end()))
+        for m in self.month_year.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = f"{int(m.group(2)):04d}-{self.months[m.group(1).lower()]:02d}"
+            found.append(TimeExpr(Span(article_id, offset + m.start(), offset + m.end()), m.group(0), "DATE", value, anchor, None, []))
+        found.sort(key=lambda t: t.span.start)
+        return found
+
+
+_NOT_A_DAY = re.compile(r"[线楼院房床站口门路车台]")
+
+
 class ChineseTimex:
     """jionlp's parser with the publication date as its base; its spans are kept as offsets."""
 
@@ -389,6 +434,8 @@ class ChineseTimex:
         out = []
         for item in self._jio.ner.extract_time(text, time_base=base, with_parsing=True):
             start, end = item["offset"]
+            if _NOT_A_DAY.match(text, end):  # "30号线" is metro line 30, "3号楼" building 3: not dates
+                continue
             detail = item.get("detail") or {}
             kind = detail.get("type", "time_point")
             value, typ = None, "DATE"
