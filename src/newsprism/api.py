@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from pydantic import BaseModel
 
@@ -83,11 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             idle.put(store)
 
-    def get_store():
+    # The two dependencies of every read are async: FastAPI runs sync ones on its thread pool, and three
+    # thread hops per request cost more than a cached page (benchmarks/load_web.py).
+    async def get_store():
         with store_ctx() as store:
             yield store
 
-    def can_read(request: Request) -> None:
+    async def can_read(request: Request) -> None:
         if settings.read_token and not _same(_bearer(request) or request.query_params.get("token"), settings.read_token):
             raise HTTPException(401, "reading needs the read token")
 
@@ -189,17 +192,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from .web import pages
 
+    # The two pages read most answer on the event loop when they can (a story list is a few indexed rows,
+    # a story page rendered already is a lookup); computing a dossier goes to the thread pool.
     @app.get("/", response_class=HTMLResponse, dependencies=read)
-    def ui_stories(order: str = "recent", offset: int = 0, store=Depends(get_store)):
+    async def ui_stories(order: str = "recent", offset: int = Query(0, ge=0), store=Depends(get_store)):
         rows = store.list_stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
         return pages.story_list(rows, order, offset, writable=bool(settings.write_token))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
-    def ui_story(story_id: int, store=Depends(get_store)):
-        html = pages.story_page_for(store, story_id, writable=bool(settings.write_token))
-        if html is None:
+    async def ui_story(story_id: int, store=Depends(get_store)):
+        writable = bool(settings.write_token)
+        sid, html = pages.rendered_story_page(store, story_id, writable)
+        if sid is None:
             raise HTTPException(404, f"no story {story_id}")
-        return html
+        return html if html is not None else await run_in_threadpool(pages.story_page_for, store, sid, writable)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=read)
     def ui_article(article_id: str, store=Depends(get_store)):

@@ -65,17 +65,27 @@ _PAGES_LOCK = threading.Lock()
 _PAGES_MAX = 256
 
 
-def story_page_for(store, story_id: int, writable: bool) -> str | None:
-    """A story's page, rendered once per dossier: kept (least recently used out) under the dossier's
-    key, so any change to the story's members or the models renders it anew. None: no such story."""
+def rendered_story_page(store, story_id: int, writable: bool) -> tuple[int | None, str | None]:
+    """(the story's id after merges, its page if rendered for the current dossier already): a few
+    indexed reads, so the server answers it without leaving its event loop. (None, None): no such story."""
     sid = store.resolve_story(story_id)
     if sid is None:
-        return None
+        return None, None
     key = (store.path, sid, pipeline.dossier_key(store, sid), writable)
     with _PAGES_LOCK:
         if key in _PAGES:
             _PAGES.move_to_end(key)
-            return _PAGES[key]
+            return sid, _PAGES[key]
+    return sid, None
+
+
+def story_page_for(store, story_id: int, writable: bool) -> str | None:
+    """A story's page, rendered once per dossier: kept (least recently used out) under the dossier's
+    key, so any change to the story's members or the models renders it anew. None: no such story."""
+    sid, html = rendered_story_page(store, story_id, writable)
+    if sid is None or html is not None:
+        return html
+    key = (store.path, sid, pipeline.dossier_key(store, sid), writable)
     result = pipeline.compare(store, sid)
     if result is None:
         return None
