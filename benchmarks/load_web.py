@@ -55,10 +55,13 @@ def build_store(db: Path, replicas: int) -> list[int]:
 
 
 def reuse_store(db: Path) -> list[int]:
+    from newsprism.pipeline import compare
     from newsprism.store import open_store
 
     store = open_store(db)
     top = [r["id"] for r in store.list_stories(limit=200, order="size")]
+    for sid in top:  # a newer extractor or comparer makes stored dossiers stale: bring them up to date first
+        compare(store, sid)
     print(f"store: {store.stats()['articles']:,} articles, reused from {db}", flush=True)
     store.close()
     return top
