@@ -164,12 +164,23 @@ class Quantity:
 
 
 @dataclass(slots=True)
+class Label:
+    """An outcome stated in words: a slot ("vote", "verdict") and a value from its closed set."""
+
+    span: Span
+    text: str
+    slot: str
+    value: str
+
+
+@dataclass(slots=True)
 class Extraction:
     article_id: str
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     times: list[TimeExpr] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
     version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,6 +198,7 @@ class Extraction:
                              "speaker_span": span(q.get("speaker_span"))}) for q in d.get("quotes", [])],
             times=[TimeExpr(**{**t, "span": span(t["span"])}) for t in d.get("times", [])],
             quantities=[Quantity(**{**q, "span": span(q["span"])}) for q in d.get("quantities", [])],
+            labels=[Label(**{**x, "span": span(x["span"])}) for x in d.get("labels", [])],
         )
 
 

@@ -46,6 +46,7 @@ def xids(store, c) -> dict[str, str]:
     ("d09", "injured", {"d09": 40, "d12": 55}),  # "the number of people injured ... rose to 55"
     ("d16", "date", {"d16": "2027-01", "d18": "2027-07"}),  # payouts: the same event in unaligned sentences
     ("d22", "date", {"d22": "2026-03-14", "d23": "2026-03-15"}),  # the fire's start: Spanish vs English date
+    ("d13", "vote", {"d13": "unanimous", "d14": "unanimous", "d15": "split"}),  # words: "unánime" vs "split"
 ])
 def test_planted_contradictions_are_found_with_both_spans(demo_store, first, slot, planted):
     c = compare(demo_store, story_of(demo_store, first))
@@ -59,15 +60,18 @@ def test_planted_contradictions_are_found_with_both_spans(demo_store, first, slo
 
 
 def test_agreeing_stories_have_no_contradiction(demo_store):
-    # Chile: the same rate everywhere ("inflation fell in February" and "cut on Tuesday" are two events,
-    # not one event dated twice); the vote (unanimous vs split) is words, which are not compared yet.
-    assert compare(demo_store, story_of(demo_store, "d13")).contradictions == []
+    # Chile: the same rate everywhere, so only the planted vote ("inflation fell in February" and "cut on
+    # Tuesday" are two events, not one event dated twice).
+    assert [k.slot for k in compare(demo_store, story_of(demo_store, "d13")).contradictions] == ["vote"]
     # Chengdu: "30号线" is metro line 30, not the 30th of the month
     assert not [k for k in compare(demo_store, story_of(demo_store, "d27")).contradictions if k.slot == "date"]
     # Every date contradiction in the demo is one its authors planted.
     dated = [k for sid in {story_of(demo_store, f"d{n:02d}") for n in range(1, 41)}
              for k in compare(demo_store, sid).contradictions if k.slot == "date"]
     assert len(dated) == 2
+    worded = [k for sid in {story_of(demo_store, f"d{n:02d}") for n in range(1, 41)}
+              for k in compare(demo_store, sid).contradictions if k.slot in ("vote", "verdict")]
+    assert len(worded) == 1
 
 
 def test_renderings(demo_store):

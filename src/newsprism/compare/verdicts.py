@@ -2,6 +2,7 @@
 
 A contradiction is one slot with different values in different articles:
 - people killed / injured / arrested: each article's first stated figure per role (its toll);
+- outcomes in words (a vote unanimous or split, a verdict): each article's first statement of one;
 - dates and percentages inside aligned sentence groups (the same claim), and dates whose surrounding
   words say the same thing in two articles (the same event, dated differently);
 with both spans and a reason. Values extraction flagged as damaged (``garbled``) are never a side of a
@@ -49,6 +50,15 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
                 values.append(_value(art, first.span, first.value, first.text))
         if len({v["value"] for v in values}) > 1:
             out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
+    # Outcomes in words (a vote, a verdict): each article's first statement of the slot.
+    for slot in sorted({x.slot for ex in extractions if ex is not None for x in ex.labels}):
+        values = []
+        for art, ex in zip(articles, extractions):
+            first = next((x for x in ex.labels if x.slot == slot), None) if ex is not None else None
+            if first is not None:
+                values.append(_value(art, first.span, first.value, first.text))
+        if len({v["value"] for v in values}) > 1:
+            out.append(Contradiction(slot, values, f"the articles report the {slot} differently" + _later_note(values)))
     # dates and amounts inside one aligned claim
     for g in groups:
         if len(g.articles) < 2:

@@ -3,7 +3,8 @@
 - ``entities.py``: spaCy NER (English), jiagu (Chinese), canonical names across mentions and languages;
 - ``quotes.py``: direct and indirect speech with speaker, cue and content;
 - ``timex.py``: time expressions resolved against the publication date, garbled values flagged;
-- ``quantities.py``: people killed/injured/arrested, money, percentages.
+- ``quantities.py``: people killed/injured/arrested, money, percentages;
+- ``outcomes.py``: outcomes stated in words (a vote unanimous or split, a verdict).
 
 ``Extractor`` holds the models (loaded once, on first use per language) and turns articles into
 ``Extraction`` records. The NER/parser model is configurable: any installed spaCy pipeline name.
@@ -17,9 +18,10 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from ..model import Article, Extraction
+from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-23"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-23b"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
 
 
@@ -108,6 +110,7 @@ class Extractor:
                 ex.quotes = quotes.find(art.text, parsed[i], art.id, ex.entities)
                 ex.times = timex.find(art.text, publication_day(art), art.id)
                 ex.quantities = find_quantities(art.text, art.id)
+                ex.labels = find_labels(art.text, art.id)
                 yield ex
             batch.clear()
 
@@ -129,7 +132,8 @@ class Extractor:
         from .timex import _EU_MONTHS, EuropeanTimex
 
         lang = (art.lang or "")[:2]
-        ex = Extraction(art.id, quantities=find_quantities(art.text, art.id), version=VERSION)
+        ex = Extraction(art.id, quantities=find_quantities(art.text, art.id), labels=find_labels(art.text, art.id),
+                        version=VERSION)
         if lang in _EU_MONTHS:
             if lang not in self._european:
                 self._european[lang] = EuropeanTimex(lang)
@@ -143,6 +147,7 @@ class Extractor:
         ex.quotes = quotes.find(art.text, art.id, ex.entities)
         ex.times = timex.find(art.text, publication_day(art), art.id)
         ex.quantities = find_quantities(art.text, art.id)
+        ex.labels = find_labels(art.text, art.id)
         return ex
 
 
