@@ -140,3 +140,21 @@ def test_dossier_is_cached_until_the_story_changes(demo_store):
     demo_store.merge_stories(sid, [other])
     merged = compare(demo_store, sid)
     assert len(merged.articles) == len(first.articles) + 4  # recomputed for the new membership
+
+
+def test_page_stamps_and_background_history_are_not_dated_events():
+    from newsprism.compare import compare_articles
+    from newsprism.embed import get_embedder
+    from newsprism.extract import Extractor
+    from newsprism.model import RawRecord
+    from newsprism.normalize import normalize
+
+    texts = [
+        ("2016-10-26", "Updated: Wednesday, October 26, 2016\n\nA man was shot on Elm Street on Tuesday. The family was "
+                       "featured in an October 2014 story in the local paper."),
+        ("2016-11-08", "Updated: Tuesday, November 08, 2016\n\nPolice charged a suspect in the Elm Street shooting. The "
+                       "family was featured in a July 2015 story in a national paper."),
+    ]
+    arts = [normalize(RawRecord(text=t, published=p, lang="en", origin="test", record=str(i))) for i, (p, t) in enumerate(texts)]
+    c = compare_articles(1, arts, list(Extractor().run(arts)), get_embedder().encode)
+    assert [k for k in c.contradictions if k.slot == "date"] == []
