@@ -33,3 +33,10 @@ def test_basil_article_keeps_the_dataset_sentences_as_spans():
     art = to_article(doc)
     assert [art.text[s:e] for s, e in art.sentences] == ["First sentence here.", "Second one.", "New paragraph."]
     assert "\n\n" in art.text and art.published == "2016-09-28"
+
+
+def test_basil_speakers_tell_people_from_groups():
+    from newsprism.eval.basil import _is_person
+
+    assert _is_person("Donald_Trump") and _is_person("Ruth_Bader_Ginsburg")
+    assert not _is_person("Republican_Lawmakers") and not _is_person("Obama_campaign") and not _is_person("protestors")

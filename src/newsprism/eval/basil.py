@@ -5,7 +5,8 @@
   puts it in a ``unique`` group. Sentence-level precision / recall / F1, pooled, with the share of gold
   sentences as the baseline precision of marking everything.
 - Quote speakers: for BASIL spans inside a quote with a named speaker (Donald_Trump, not other_anti), the
-  share where our quote covering that span names the same person (surname match).
+  share where our quote overlapping that span names the same person (surname match); over all named
+  speakers, and over people only (BASIL also names groups: Republican_Lawmakers, Obama_campaign).
 """
 
 from __future__ import annotations
@@ -15,6 +16,17 @@ import tarfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+
+_GROUPS = {"lawmakers", "democrats", "republicans", "officials", "campaign", "department", "now", "companies",
+           "protestors", "protesters", "administration", "house", "senate", "gop"}
+
+
+def _is_person(label: str) -> bool:
+    """BASIL names people (Donald_Trump) and groups (Republican_Lawmakers, Obama_campaign) alike; a group's
+    words are quoted from one member, whom our extractor names, so only people are scored as people."""
+    parts = label.split("_")
+    return 2 <= len(parts) <= 3 and all(x[:1].isupper() for x in parts) and not any(x.lower() in _GROUPS for x in parts)
 
 
 def read_triplets(path: Path) -> dict[str, list[tuple[dict, dict]]]:
@@ -61,7 +73,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
     encode = get_embedder().encode
     extractor = Extractor()
     tp = n_pred = n_gold = n_sent = 0
-    spk_total = spk_ok = 0
+    spk_total = spk_ok = person_total = person_ok = 0
     started = time.perf_counter()
     for k, (tid, members) in enumerate(sorted(triplets.items())):
         if limit and k >= limit:
@@ -79,10 +91,16 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
                             gold.add(s)
                         if p["quote"] == "yes" and p["speaker"] and not p["speaker"].startswith("other_"):
                             at = s + art.text[s:e].index(p["txt"])
-                            q = next((q for q in ex.quotes if q.content.start <= at < q.content.end), None)
-                            spk_total += 1
+                            # BASIL's span includes the quotation marks, ours is the words inside: overlap counts
+                            end = at + len(p["txt"])
+                            q = next((q for q in ex.quotes if q.content.start < end and at < q.content.end), None)
                             surname = p["speaker"].replace("_", " ").split()[-1].lower()
-                            spk_ok += bool(q and q.speaker and surname in q.speaker.lower())
+                            right = bool(q and q.speaker and surname in q.speaker.lower())
+                            spk_total += 1
+                            spk_ok += right
+                            if _is_person(p["speaker"]):
+                                person_total += 1
+                                person_ok += right
                         break
             pred = {s for aid, s in unique if aid == art.id}
             n_sent += len(art.sentences)
@@ -95,5 +113,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
             "marked_unique": n_pred, "unique_content": {"p": round(p, 4), "r": round(r, 4),
                                                          "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
             "baseline_p_marking_all": round(n_gold / n_sent, 4) if n_sent else None,
-            "quote_speakers": {"named": spk_total, "accuracy": round(spk_ok / spk_total, 4) if spk_total else None},
+            "quote_speakers": {"named": spk_total, "accuracy": round(spk_ok / spk_total, 4) if spk_total else None,
+                               "persons": person_total,
+                               "person_accuracy": round(person_ok / person_total, 4) if person_total else None},
             "seconds": round(time.perf_counter() - started, 1)}
