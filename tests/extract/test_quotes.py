@@ -51,3 +51,11 @@ def test_according_to_and_organisation_speakers(extraction):
 def test_surname_resolves_to_the_full_name(extraction):
     _, ex = extraction
     assert by_content(ex, "would not drop anything").speaker == "Mieke de Vries"
+
+
+def test_a_pronoun_skips_people_named_inside_the_quote():
+    text = ("Senator Ana Ruiz spoke in Madrid on Monday about the trade talks.\n\n"
+            "\"Pedro Alvarez was the chief architect of a policy that failed everyone,\" she said in an interview.\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    q = by_content(next(Extractor().run([art])), "chief architect")
+    assert q.speaker == "Ana Ruiz"

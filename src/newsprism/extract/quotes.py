@@ -51,6 +51,10 @@ class SpeakerResolver:
     def __init__(self, entities: list[Entity], text: str):
         self.entities = sorted(entities, key=lambda e: e.span.start)
         self.text = text
+        # Names inside quoted speech are who the speaker talks about, not who speaks: a pronoun after
+        # '"[Clinton] was the chief architect...," he said' is not Clinton.
+        quoted = quote_segments(text)
+        self.outside = [e for e in self.entities if not any(s <= e.span.start < t for s, t in quoted)]
         self.roles: list[tuple[int, str, str]] = []  # (position, role word, canonical person)
         for e in self.entities:
             if e.kind != "person":
@@ -69,7 +73,7 @@ class SpeakerResolver:
             return inside[-1].canonical, inside[-1].kind
         w = words.lower().strip()
         head = w.split()[-1] if w.split() else w
-        before = [e for e in self.entities if e.span.end <= start]
+        before = [e for e in self.outside if e.span.end <= start]
         if w in PRONOUNS_PERSON:
             people = [e for e in before if e.kind == "person"]
             return (people[-1].canonical, "person") if people else (words, None)
