@@ -18,11 +18,13 @@ SOURCE_PROVENANCES = ("metadata", "feed", "dateline", "credit", "domain", "filen
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A half-open character range [start, end) of one article's stored text."""
+    """A half-open character range [start, end) of one article's stored text, or of its title when
+    ``field`` is "title" (headlines state tolls: "2 killed, 4 injured in Stockton shootings")."""
 
     article_id: str
     start: int
     end: int
+    field: str = "text"  # text | title
 
     def text(self, article_text: str) -> str:
         return article_text[self.start : self.end]

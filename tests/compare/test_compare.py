@@ -54,9 +54,10 @@ def test_planted_contradictions_are_found_with_both_spans(demo_store, first, slo
     found = next(k for k in c.contradictions if k.slot == slot)
     got = {names[v["article_id"]]: v["value"] for v in found.values}
     assert all(got.get(a) == v for a, v in planted.items()), got
-    for v in found.values:  # each side is the exact text at its span
+    for v in found.values:  # each side is the exact text at its span (of the headline or of the text)
         art = demo_store.get_article(v["article_id"])
-        assert art.text[v["span"].start : v["span"].end] == v["text"]
+        source = art.title if v["span"].field == "title" else art.text
+        assert source[v["span"].start : v["span"].end] == v["text"]
 
 
 def test_agreeing_stories_have_no_contradiction(demo_store):

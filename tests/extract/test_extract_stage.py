@@ -68,3 +68,18 @@ def test_second_process_gives_the_same_extractions(tmp_path):
     ids = [a for a, in stores[0].db.execute("SELECT id FROM articles ORDER BY id")]
     for art_id in ids:
         assert stores[0].get_extraction(art_id).to_dict() == stores[1].get_extraction(art_id).to_dict()
+
+
+def test_a_headline_toll_comes_first_with_a_title_span():
+    from newsprism.extract import Extractor
+    from newsprism.extract.quantities import people_counts
+    from newsprism.model import RawRecord
+    from newsprism.normalize import normalize
+
+    art = normalize(RawRecord(title="2 killed, 4 injured in Stockton shootings", origin="test", lang="en",
+                              text="Police are investigating two shootings on Sunday night. One man was killed on Clay Street."))
+    ex = next(Extractor().run([art]))
+    assert people_counts(ex.quantities) == {"killed": 2.0, "injured": 4.0}
+    first = ex.quantities[0]
+    assert first.span.field == "title" and art.title[first.span.start : first.span.end] == first.text
+    assert any(q.span.field == "text" and q.value == 1.0 for q in ex.quantities)  # the text's own figure stays

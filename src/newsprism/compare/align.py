@@ -47,7 +47,8 @@ def units_of(art: Article, ex: Extraction | None, index: int) -> list[Unit]:
         if len(text) < MIN_CHARS or len(text.split()) < 4 and not re.search(r"[\u4e00-\u9fff]", text):
             continue
         names = frozenset(x.canonical.lower() for x in (ex.entities if ex else []) if s <= x.span.start < e)
-        figures = frozenset(f"{q.kind}:{q.value:g}" for q in (ex.quantities if ex else []) if s <= q.span.start < e)
+        figures = frozenset(f"{q.kind}:{q.value:g}" for q in (ex.quantities if ex else [])
+                            if q.span.field == "text" and s <= q.span.start < e)
         dates = frozenset(t.value for t in (ex.times if ex else []) if s <= t.span.start < e and t.value and "garbled" not in t.flags)
         words = frozenset(w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in STOPWORDS)
         out.append(Unit(index, s, e, art.text[s:e], names, figures, dates, words))

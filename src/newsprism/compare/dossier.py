@@ -19,8 +19,10 @@ def _fmt(value) -> str:
 def _cite(span) -> str:
     if span is None:
         return ""
-    d = span if isinstance(span, dict) else {"article_id": span.article_id, "start": span.start, "end": span.end}
-    return f"[{d['article_id'][:8]} {d['start']}-{d['end']}]"
+    d = span if isinstance(span, dict) else {"article_id": span.article_id, "start": span.start, "end": span.end,
+                                             "field": span.field}
+    where = "title " if d.get("field") == "title" else ""
+    return f"[{d['article_id'][:8]} {where}{d['start']}-{d['end']}]"
 
 
 def to_json(c: StoryComparison) -> str:

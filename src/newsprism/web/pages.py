@@ -108,6 +108,8 @@ def highlighted(text: str, ex: Extraction | None) -> str:
         marks.append((t.span.start, t.span.end, "garbled" if "garbled" in t.flags else "time",
                       "cannot be right as printed" if "garbled" in t.flags else (t.value or "")))
     for n in ex.quantities:
+        if n.span.field != "text":
+            continue  # a headline's figure: the page shows the title apart
         marks.append((n.span.start, n.span.end, "figure", f"{n.kind} {n.value:g} {n.role or n.unit or ''}"))
     for en in ex.entities:
         marks.append((en.span.start, en.span.end, en.kind, en.canonical))
