@@ -224,7 +224,9 @@ def unreliable(articles: list[Article], extractions: list[Extraction | None]) ->
 
 
 def quote_matches(articles: list[Article], extractions: list[Extraction | None], encode) -> list[QuoteMatch]:
-    """Quotes of one canonical speaker in different articles whose contents say the same thing."""
+    """Quotes of one canonical speaker in different articles whose contents say the same thing, grouped:
+    a statement carried by four outlets (one in translation, one as indirect speech) is one match of
+    four quotes, one per article, not two pairs."""
     by_speaker: dict[str, list[tuple[Article, object]]] = {}
     for art, ex in zip(articles, extractions):
         for q in ex.quotes if ex else []:
@@ -236,16 +238,37 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
             continue
         vecs = encode([q.content_text[:400] for _, q in items])
         sims = vecs @ vecs.T
-        used: set[int] = set()
+        parent = list(range(len(items)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
-                if items[i][0].id == items[j][0].id or i in used or j in used:
-                    continue
-                if sims[i, j] >= QUOTE_MATCH:
-                    used.update((i, j))
-                    out.append(QuoteMatch(speaker, [
-                        {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
-                         "direct": q.direct, "cue": q.cue} for a, q in (items[i], items[j])], round(float(sims[i, j]), 3)))
+                if items[i][0].id != items[j][0].id and sims[i, j] >= QUOTE_MATCH:
+                    parent[root(i)] = root(j)
+        groups: dict[int, list[int]] = {}
+        for i in range(len(items)):
+            groups.setdefault(root(i), []).append(i)
+        for members in groups.values():
+            # one quote per article: the one closest to the rest of the group
+            best: dict[str, int] = {}
+            for i in members:
+                score = sum(float(sims[i, j]) for j in members if j != i)
+                aid = items[i][0].id
+                if aid not in best or score > sum(float(sims[best[aid], j]) for j in members if j != best[aid]):
+                    best[aid] = i
+            kept = sorted(best.values())
+            if len(kept) < 2:
+                continue
+            pair_sims = [float(sims[i, j]) for n, i in enumerate(kept) for j in kept[n + 1 :]]
+            out.append(QuoteMatch(speaker, [
+                {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
+                 "direct": q.direct, "cue": q.cue} for a, q in (items[i] for i in kept)],
+                round(sum(pair_sims) / len(pair_sims), 3)))
     return out
 
 

@@ -1,0 +1,105 @@
+"""What the demo corpus's authors planted (src/newsprism/demo/expected.json), found in the dossiers or not.
+
+    python benchmarks/demo_dossiers.py [--verbose]
+
+The planted facts are short descriptions ("87 people were rescued"), not spans, so each is located as the
+sentence of each article most similar to it (multilingual embeddings), and then:
+- consensus: those sentences, one per article of the story, form one group labelled consensus;
+- unique: the article's sentence sits in a group labelled unique;
+- quotes: one quote match of the speaker (surname) spans at least two of the listed articles;
+- omissions: the fact's group (located in another article) is among those the article is said to omit;
+- contradictions: a contradiction on the slot with the planted values (as tests/compare asserts).
+The locating step can itself miss (a Chinese lead that packs three facts into one sentence), so a miss is
+something to read, not proof of a wrong dossier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    import numpy as np
+
+    from newsprism import demo
+    from newsprism.embed import get_embedder
+    from newsprism.pipeline import _default_embedder, cluster, compare, ingest
+    from newsprism.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "demo.db")
+        ingest([str(demo.corpus_path())], store)
+        cluster(store)
+        encode = get_embedder(_default_embedder()).encode
+        external = {r[0]: r[1] for r in store.db.execute("SELECT id, external_id FROM articles")}
+        internal = {v: k for k, v in external.items()}
+        found = {k: [0, 0] for k in ("consensus", "unique", "quotes", "omissions", "contradictions")}
+        misses = []
+        for name, planted in demo.expected()["stories"].items():
+            c = compare(store, store.story_of(internal[planted["articles"][0]]))
+            units = [(g, u) for g in c.groups for u in g.units]
+
+            def locate(fact: str, article: str):
+                cand = [(g, u) for g, u in units if external[u.span.article_id] == article]
+                vecs = encode([fact] + [u.text for _, u in cand])
+                return cand[int(np.argmax(vecs[1:] @ vecs[0]))]
+
+            def score(kind: str, ok: bool, what) -> None:
+                found[kind][0] += ok
+                found[kind][1] += 1
+                if not ok:
+                    misses.append(f"{kind}: {name}: {what}")
+
+            for fact in planted.get("consensus", []):
+                located = [locate(fact, a) for a in planted["articles"]]
+                score("consensus", len({g.id for g, _ in located}) == 1 and located[0][0].label == "consensus", fact)
+            for item in planted.get("unique", []):
+                score("unique", locate(item["fact"], item["article"])[0].label == "unique", item)
+            for item in planted.get("quotes", []):
+                surname = item["speaker"].split()[-1].lower()
+                got = {external[q["article_id"]] for m in c.quotes if surname in m.speaker.lower() for q in m.quotes}
+                score("quotes", len(got & set(item["articles"])) >= 2, item["speaker"])
+            for item in planted.get("omissions", []):
+                other = next(a for a in planted["articles"] if a != item["article"])
+                group = locate(item["fact"], other)[0]
+                score("omissions", group.id in c.omissions.get(internal[item["article"]], []), item)
+            for item in planted.get("contradictions", []):
+                ok = any(sum(1 for v in k.values if planted_value_matches(v["value"], item["values"].get(external[v["article_id"]])))
+                         >= 2 and len({v["value"] for v in k.values}) > 1 for k in c.contradictions)
+                score("contradictions", ok, item["slot"])
+        store.close()
+    print(json.dumps({k: f"{a} of {n}" for k, (a, n) in found.items()}))
+    if args.verbose:
+        print("\n".join(misses))
+
+
+def planted_value_matches(ours, planted) -> bool:
+    """A planted value is a number or a phrase ("2 million euros", "2026-03-14 (Saturday)", "unanimous")."""
+    if planted is None:
+        return False
+    if isinstance(planted, (int, float)):
+        return isinstance(ours, (int, float)) and abs(ours - planted) < 1e-9
+    text = str(planted).lower()
+    if isinstance(ours, (int, float)):
+        digits = "".join(ch for ch in text.split("(")[0] if ch.isdigit() or ch == ".")
+        scale = 1e6 if "million" in text else 1.0
+        try:
+            return abs(float(digits) * scale - ours) < 1e-6 * max(1.0, ours) if digits else False
+        except ValueError:
+            return False
+    months = "january february march april may june july august september october november december".split()
+    for k, month in enumerate(months, 1):  # "January 2027" for our "2027-01"
+        if month in text:
+            year = "".join(ch for ch in text if ch.isdigit())[:4]
+            text = f"{year}-{k:02d} {text}"
+    return str(ours).lower() in text or text.startswith(str(ours).lower())
+
+
+if __name__ == "__main__":
+    main()
