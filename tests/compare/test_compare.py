@@ -159,3 +159,12 @@ def test_page_stamps_and_background_history_are_not_dated_events():
     arts = [normalize(RawRecord(text=t, published=p, lang="en", origin="test", record=str(i))) for i, (p, t) in enumerate(texts)]
     c = compare_articles(1, arts, list(Extractor().run(arts)), get_embedder().encode)
     assert [k for k in c.contradictions if k.slot == "date"] == []
+
+
+def test_one_statement_quoted_by_several_outlets_is_one_match(demo_store):
+    c = compare(demo_store, story_of(demo_store, "d01"))
+    names = xids(demo_store, c)
+    delgado = [m for m in c.quotes if "Delgado" in m.speaker]
+    assert len(delgado) == 1
+    outlets = [names[q["article_id"]] for q in delgado[0].quotes]
+    assert len(outlets) == len(set(outlets)) >= 3 and {"d03", "d05"} & set(outlets)  # one quote per article
