@@ -41,14 +41,29 @@ _TALLY = re.compile(r"\bby\s+(?:a\s+)?(?:vote\s+of\s+)?(\d+)\s*(?:-|–|to)\s*(\
 _PLEA = re.compile(r"\b(?:plead(?:s|ed)?|pled|plea\s+of)\s+$", _F)  # "pleaded not guilty" is a plea, not a verdict
 
 
+# Words each rule needs, looked for in the lowercased text before its regex runs: most articles hold none,
+# and a substring test costs far less than the rules' case-insensitive alternations (4% of all extraction
+# time without it).
+_NEEDS = {
+    "unanimous": ("unanim", "unánim", "unânim", "einstimmig", "一致", "全票"),
+    "split": ("split", "divided", "against", "to hold", "dissent", "dividida", "en contra", "stimmen", "divisé", "contre",
+              "反对", "分歧"),
+    "guilty": ("guilty", "convicted", "culpable", "schuldig", "coupable", "colpevole", "有罪", "罪名成立"),
+    "not guilty": ("acquitt", "guilty", "absuelt", "freigesprochen", "acquitté", "assolt", "absolvid", "无罪"),
+}
+
+
 def find_labels(text: str, article_id: str, offset: int = 0) -> list[Label]:
     out: list[Label] = []
+    lowered = text.lower()
     taken: list[tuple[int, int]] = []
     for m in _TALLY.finditer(text):
         value = "unanimous" if min(int(m.group(1)), int(m.group(2))) == 0 else "split"
         taken.append((m.start(), m.end()))
         out.append(Label(Span(article_id, offset + m.start(), offset + m.end()), m.group(0), "vote", value))
     for slot, value, pattern, negated in RULES:
+        if not any(word in lowered for word in _NEEDS[value]):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
