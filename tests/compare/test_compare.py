@@ -168,3 +168,10 @@ def test_one_statement_quoted_by_several_outlets_is_one_match(demo_store):
     assert len(delgado) == 1
     outlets = [names[q["article_id"]] for q in delgado[0].quotes]
     assert len(outlets) == len(set(outlets)) >= 3 and {"d03", "d05"} & set(outlets)  # one quote per article
+
+
+def test_a_speaker_matches_across_languages_and_accents(demo_store):
+    c = compare(demo_store, story_of(demo_store, "d09"))
+    names = xids(demo_store, c)
+    paredes = [m for m in c.quotes if "Paredes" in m.speaker]  # "Lucía" in Spanish, "Lucia" in English
+    assert paredes and {"d09", "d10"} <= {names[q["article_id"]] for q in paredes[0].quotes}

@@ -59,3 +59,17 @@ def test_a_pronoun_skips_people_named_inside_the_quote():
     art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
     q = by_content(next(Extractor().run([art])), "chief architect")
     assert q.speaker == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("lang, text, speaker", [
+    ("es", 'El puerto seguirá cerrado. "No habrá barcos hasta el lunes por la mañana", dijo el director del puerto, '
+           'Javier Ortega Ruiz.', "Javier Ortega Ruiz"),
+    ("de", "„Wir prüfen jede einzelne Weiche auf der Strecke“, sagte Bahnsprecherin Anna von Berg am Abend.", "Anna von Berg"),
+    ("fr", "« Le trafic reprendra dès que possible sur toute la ligne », a déclaré le préfet Marc Dubois.", "Marc Dubois"),
+])
+def test_direct_quotes_in_other_european_languages(lang, text, speaker):
+    from newsprism.extract.quotes import EuropeanQuotes
+
+    (q,) = EuropeanQuotes(lang).find(text, "a")
+    assert q.speaker == speaker and q.direct and text[q.content.start : q.content.end] == q.content_text
+    assert text[q.speaker_span.start : q.speaker_span.end] == speaker

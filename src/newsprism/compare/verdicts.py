@@ -13,6 +13,7 @@ contradiction: they are listed as unreliable.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..model import Article, ClaimGroup, Contradiction, Extraction, QuoteMatch, Span, TimelineEntry
 
@@ -228,12 +229,16 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
     a statement carried by four outlets (one in translation, one as indirect speech) is one match of
     four quotes, one per article, not two pairs."""
     by_speaker: dict[str, list[tuple[Article, object]]] = {}
+    shown: dict[str, str] = {}
     for art, ex in zip(articles, extractions):
         for q in ex.quotes if ex else []:
             if q.speaker and q.speaker_kind == "person":
-                by_speaker.setdefault(q.speaker, []).append((art, q))
+                key = _folded(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
+                by_speaker.setdefault(key, []).append((art, q))
+                shown.setdefault(key, q.speaker)
     out = []
-    for speaker, items in by_speaker.items():
+    for key, items in by_speaker.items():
+        speaker = shown[key]
         if len({a.id for a, _ in items}) < 2:
             continue
         vecs = encode([q.content_text[:400] for _, q in items])
@@ -270,6 +275,10 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
                  "direct": q.direct, "cue": q.cue} for a, q in (items[i] for i in kept)],
                 round(sum(pair_sims) / len(pair_sims), 3)))
     return out
+
+
+def _folded(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
 
 
 def timeline(articles: list[Article], extractions: list[Extraction | None]) -> list[TimelineEntry]:

@@ -21,7 +21,7 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-23d"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-23e"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
 
 
@@ -145,8 +145,12 @@ class Extractor:
                         version=VERSION)
         if lang in _EU_MONTHS:
             if lang not in self._european:
-                self._european[lang] = EuropeanTimex(lang)
-            ex.times = self._european[lang].find(art.text, publication_day(art), art.id)
+                from .quotes import EuropeanQuotes
+
+                self._european[lang] = (EuropeanTimex(lang), EuropeanQuotes(lang))
+            timex, quotes = self._european[lang]
+            ex.times = timex.find(art.text, publication_day(art), art.id)
+            ex.quotes = quotes.find(art.text, art.id)
         return ex
 
     def _extract_chinese(self, art: Article) -> Extraction:
