@@ -39,6 +39,14 @@ class Unit:
     words: frozenset[str]
 
 
+def root(parent: list[int], x: int) -> int:
+    """The representative of ``x`` in a union-find forest (path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
 def units_of(art: Article, ex: Extraction | None, index: int) -> list[Unit]:
     out = []
     spans = art.sentences or [(0, len(art.text))]
@@ -68,10 +76,7 @@ def align(articles: list[Article], extractions: list[Extraction | None], encode)
     parent = list(range(len(units)))
 
     def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return root(parent, x)
 
     df: dict[str, int] = {}
     for u in units:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from ..model import Article, ClaimGroup, Contradiction, Extraction, QuoteMatch, Span, TimelineEntry
+from .align import root
 
 _DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 STORY_UNITS = ("magnitude", "worker", "job", "passenger", "rider", "affected", "hour")
@@ -244,20 +245,13 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
         vecs = encode([q.content_text[:400] for _, q in items])
         sims = vecs @ vecs.T
         parent = list(range(len(items)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
                 if items[i][0].id != items[j][0].id and sims[i, j] >= QUOTE_MATCH:
-                    parent[root(i)] = root(j)
+                    parent[root(parent, i)] = root(parent, j)
         groups: dict[int, list[int]] = {}
         for i in range(len(items)):
-            groups.setdefault(root(i), []).append(i)
+            groups.setdefault(root(parent, i), []).append(i)
         for members in groups.values():
             # one quote per article: the one closest to the rest of the group
             best: dict[str, int] = {}
