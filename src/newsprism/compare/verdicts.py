@@ -35,6 +35,16 @@ def _later_note(values: list[dict]) -> str:
     return ""
 
 
+def _leading(articles: list[Article], extractions: list[Extraction | None], items, wanted) -> list[dict]:
+    """Each article's first item (of ``items(extraction)``) that ``wanted`` accepts: the value it leads with."""
+    values = []
+    for art, ex in zip(articles, extractions):
+        first = next((x for x in items(ex) if wanted(x)), None) if ex is not None else None
+        if first is not None:
+            values.append(_value(art, first.span, first.value, first.text))
+    return values
+
+
 def contradictions(articles: list[Article], extractions: list[Extraction | None], groups: list[ClaimGroup],
                    encode=None) -> list[Contradiction]:
     out: list[Contradiction] = []
@@ -46,20 +56,12 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
     slots += [(u, lambda q, u=u: q.kind == "number" and q.unit == u) for u in STORY_UNITS]
     slots += [(f"money ({c})", lambda q, c=c: q.kind == "money" and q.unit == c) for c in ("USD", "EUR", "GBP", "CNY", "JPY")]
     for slot, wanted in slots:
-        values = []
-        for art, ex in zip(articles, extractions):
-            first = next((q for q in ex.quantities if wanted(q)), None) if ex is not None else None
-            if first is not None:
-                values.append(_value(art, first.span, first.value, first.text))
+        values = _leading(articles, extractions, lambda ex: ex.quantities, wanted)
         if len({v["value"] for v in values}) > 1:
             out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
     # Outcomes in words (a vote, a verdict): each article's first statement of the slot.
     for slot in sorted({x.slot for ex in extractions if ex is not None for x in ex.labels}):
-        values = []
-        for art, ex in zip(articles, extractions):
-            first = next((x for x in ex.labels if x.slot == slot), None) if ex is not None else None
-            if first is not None:
-                values.append(_value(art, first.span, first.value, first.text))
+        values = _leading(articles, extractions, lambda ex: ex.labels, lambda x, slot=slot: x.slot == slot)
         if len({v["value"] for v in values}) > 1:
             out.append(Contradiction(slot, values, f"the articles report the {slot} differently" + _later_note(values)))
     # percentages inside one aligned claim
@@ -104,26 +106,15 @@ def _dateline(art: Article, t) -> bool:
     return t.span.start < 60 and bool(re.match(r"\s*(?:\(|[-–—]|电)", art.text[t.span.end : t.span.end + 3]))
 
 
-def _dates_clash(values: list[dict]) -> bool:
-    """Different dates, compared at the coarser of two granularities (2023-01 agrees with 2023-01-31),
-    between articles; within one article several dates are just several dates. A date between the two
-    publications is news the earlier article could not have had, not a contradiction; two dates after
-    both (a plan, a deadline) are two forecasts and can contradict."""
-    for a in values:
-        for b in values:
-            if a["article_id"] >= b["article_id"]:
-                continue
-            # (an article without a date counts as published last: then any date after the first is skipped)
-            first, last = sorted(((a["published"] or "9999")[:10], (b["published"] or "9999")[:10]))
-            if any(first < v["value"][:10] <= last for v in (a, b)):
-                continue
-            n = min(len(a["value"]), len(b["value"]))
-            if a["value"][:n] != b["value"][:n]:
-                # only a clash if neither article also states the other's value
-                if not any(v["article_id"] == a["article_id"] and v["value"][:n] == b["value"][:n] for v in values) and \
-                   not any(v["article_id"] == b["article_id"] and v["value"][:n] == a["value"][:n] for v in values):
-                    return True
-    return False
+def _dates_clash(a: dict, b: dict) -> bool:
+    """Two dates of two articles differ. A date between the two publications is news the earlier article
+    could not have had, not a contradiction; two dates after both (a plan, a deadline) are two forecasts
+    and can contradict."""
+    # (an article without a date counts as published last: then any date after the first is skipped)
+    first, last = sorted(((a["published"] or "9999")[:10], (b["published"] or "9999")[:10]))
+    if any(first < v["value"][:10] <= last for v in (a, b)):
+        return False
+    return a["value"] != b["value"]
 
 
 # Cosine of the words around two dates that date the same event: inside one aligned claim, and anywhere
@@ -169,14 +160,15 @@ def dated_events(articles: list[Article], extractions: list[Extraction | None], 
             items.append((art, t, context, claim))
     if len({it[0].id for it in items}) < 2:
         return []
-    sims = (lambda v: v @ v.T)(encode([it[2] for it in items]))
+    vecs = encode([it[2] for it in items])
+    sims = vecs @ vecs.T
 
-    def needed(i: int, j: int) -> float:
-        same_claim = items[i][3] is not None and items[i][3] == items[j][3]
-        return DATE_IN_CLAIM_MATCH if same_claim else DATE_CONTEXT_MATCH
+    def same_claim(i: int, j: int) -> bool:
+        return items[i][3] is not None and items[i][3] == items[j][3]
 
     pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(items)) for j in range(i + 1, len(items))
-                    if items[i][0].id != items[j][0].id and sims[i, j] >= needed(i, j)), reverse=True)
+                    if items[i][0].id != items[j][0].id
+                    and sims[i, j] >= (DATE_IN_CLAIM_MATCH if same_claim(i, j) else DATE_CONTEXT_MATCH)), reverse=True)
     out, used = [], set()
     for sim, i, j in pairs:  # best-matching pairs first, each date in one contradiction at most
         if i in used or j in used:
@@ -187,22 +179,20 @@ def dated_events(articles: list[Article], extractions: list[Extraction | None], 
             continue  # history told as background ("featured in an October 2014 story"), not the story's events
         # Context alone is weaker evidence than an aligned claim: both dates must be as precise (a day
         # against a day, a month against a month); "fell in February" and "cut on Tuesday" are two events.
-        if len(values[0]["value"]) == len(values[1]["value"]) and _dates_clash(values):
+        if len(values[0]["value"]) == len(values[1]["value"]) and _dates_clash(*values):
             used.update((i, j))
-            where = f"in the same claim (group {items[i][3]})" if items[i][3] is not None and items[i][3] == items[j][3] else "in different sentences"
+            where = f"in the same claim (group {items[i][3]})" if same_claim(i, j) else "in different sentences"
             out.append(Contradiction("date", values, f"the same event is dated differently, {where}; context similarity {sim:.2f}"
                                      + _later_note(values)))
     return out
 
 
 def _days_between(value: str, day: str) -> int:
-    """Days from the end of a (day, month or year) value to a later day; 0 when it is not earlier."""
+    """Days from a day or month value (a month counts from its 28th) to a later day; 0 when not earlier."""
     from datetime import date
 
     try:
-        y, m, d = (int(x) for x in (value + "-12-31")[:10].split("-")) if len(value) == 4 else \
-            (int(x) for x in (value + "-28")[:10].split("-"))
-        return max(0, (date.fromisoformat(day) - date(y, m, d)).days)
+        return max(0, (date.fromisoformat(day) - date.fromisoformat((value + "-28")[:10])).days)
     except ValueError:
         return 0
 

@@ -31,13 +31,15 @@ class ExtractConfig:
     batch_size: int = 32
 
 
-def _figures(art: Article) -> list:
-    """The figures of the headline, then of the text: a headline states the toll a report leads with
-    (and some pages carry it nowhere else), so it comes first for ``people_counts``."""
+def _figures_and_outcomes(art: Article, ex: Extraction) -> Extraction:
+    """What is read the same way in every language: figures and outcomes in words. The headline's figures
+    come first: a headline states the toll a report leads with (and some pages carry it nowhere else)."""
     headline = find_quantities(art.title, art.id) if art.title else []
     for q in headline:
         q.span = replace(q.span, field="title")
-    return headline + find_quantities(art.text, art.id)
+    ex.quantities = headline + find_quantities(art.text, art.id)
+    ex.labels = find_labels(art.text, art.id)
+    return ex
 
 
 def publication_day(article: Article) -> date | None:
@@ -118,9 +120,7 @@ class Extractor:
                 ex.entities = ents.find(doc, art.id)
                 ex.quotes = quotes.find(art.text, parsed[i], art.id, ex.entities)
                 ex.times = timex.find(art.text, publication_day(art), art.id)
-                ex.quantities = _figures(art)
-                ex.labels = find_labels(art.text, art.id)
-                yield ex
+                yield _figures_and_outcomes(art, ex)
             batch.clear()
 
         for art in articles:
@@ -132,7 +132,8 @@ class Extractor:
                 if len(batch) >= self.config.batch_size:
                     yield from flush()
             else:
-                # No parser for this language here: explicit dates and figures (a spaCy model for it can be configured).
+                # No parser for this language here: explicit dates, direct quotes, figures, outcomes
+                # (a spaCy model for it can be configured).
                 yield from flush()
                 yield self._extract_other(art)
         yield from flush()
@@ -141,8 +142,7 @@ class Extractor:
         from .timex import _EU_MONTHS, EuropeanTimex
 
         lang = (art.lang or "")[:2]
-        ex = Extraction(art.id, quantities=_figures(art), labels=find_labels(art.text, art.id),
-                        version=VERSION)
+        ex = _figures_and_outcomes(art, Extraction(art.id, version=VERSION))
         if lang in _EU_MONTHS:
             if lang not in self._european:
                 from .quotes import EuropeanQuotes
@@ -159,9 +159,7 @@ class Extractor:
         ex.entities = entities.find(art.text, art.id)
         ex.quotes = quotes.find(art.text, art.id, ex.entities)
         ex.times = timex.find(art.text, publication_day(art), art.id)
-        ex.quantities = _figures(art)
-        ex.labels = find_labels(art.text, art.id)
-        return ex
+        return _figures_and_outcomes(art, ex)
 
 
 def _listened_by(nlp, component: str) -> list[str]:

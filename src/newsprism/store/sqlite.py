@@ -91,8 +91,8 @@ def _refresh_summaries(cur: sqlite3.Cursor, story_ids: Iterable[int] | None) -> 
                 "WHERE m.story_id = ? ORDER BY a.title IS NULL, a.published IS NULL, a.published, a.rowid LIMIT 1", (sid,)).fetchone()
             cur.execute("INSERT INTO story_summary(id, size, sources, languages, first_published, last_published, title) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (sid, size, ",".join(sorted((sources or "").split(","))) if sources else "",
-                         ",".join(sorted((langs or "").split(","))) if langs else "", first, last, title[0] if title else ""))
+                        (sid, size, ",".join(sorted(sources.split(","))) if sources else "",
+                         ",".join(sorted(langs.split(","))) if langs else "", first, last, title[0] if title else ""))
 
 
 class SQLiteStore:
@@ -300,12 +300,10 @@ class SQLiteStore:
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            touched: set[int] = set()
+            assignments = list(assignments)
+            # the stories these articles leave and join: their story-list rows change
+            touched = _stories_of(cur, [a.article_id for a in assignments]) | {a.story_id for a in assignments}
             for a in assignments:
-                old = cur.execute("SELECT story_id FROM story_members WHERE article_id = ?", (a.article_id,)).fetchone()
-                if old:
-                    touched.add(old[0])
-                touched.add(a.story_id)
                 cur.execute("INSERT OR IGNORE INTO stories(id, created_at, updated_at) VALUES (?, ?, ?)", (a.story_id, now, now))
                 cur.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (now, a.story_id))
                 cur.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, ?, ?, ?)",

@@ -65,27 +65,32 @@ _PAGES_LOCK = threading.Lock()
 _PAGES_MAX = 256
 
 
-def rendered_story_page(store, story_id: int, writable: bool) -> tuple[int | None, str | None]:
-    """(the story's id after merges, its page if rendered for the current dossier already): a few
-    indexed reads, so the server answers it without leaving its event loop. (None, None): no such story."""
+def _cached_page(store, story_id: int, writable: bool) -> tuple[int | None, tuple | None, str | None]:
+    """(the story's id after merges, its page's cache key, the page if rendered for this key already)."""
     sid = store.resolve_story(story_id)
     if sid is None:
-        return None, None
+        return None, None, None
     key = (store.path, sid, pipeline.dossier_key(store, sid), writable)
     with _PAGES_LOCK:
         if key in _PAGES:
             _PAGES.move_to_end(key)
-            return sid, _PAGES[key]
-    return sid, None
+            return sid, key, _PAGES[key]
+    return sid, key, None
+
+
+def rendered_story_page(store, story_id: int, writable: bool) -> tuple[int | None, str | None]:
+    """(the story's id after merges, its page if rendered for the current dossier already): a few
+    indexed reads, so the server answers it without leaving its event loop. (None, None): no such story."""
+    sid, _, html = _cached_page(store, story_id, writable)
+    return sid, html
 
 
 def story_page_for(store, story_id: int, writable: bool) -> str | None:
     """A story's page, rendered once per dossier: kept (least recently used out) under the dossier's
     key, so any change to the story's members or the models renders it anew. None: no such story."""
-    sid, html = rendered_story_page(store, story_id, writable)
+    sid, key, html = _cached_page(store, story_id, writable)
     if sid is None or html is not None:
         return html
-    key = (store.path, sid, pipeline.dossier_key(store, sid), writable)
     result = pipeline.compare(store, sid)
     if result is None:
         return None
