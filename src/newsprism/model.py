@@ -261,6 +261,8 @@ class StoryComparison:
     articles: list[dict[str, Any]]  # id, source, lang, published, title
     groups: list[ClaimGroup] = field(default_factory=list)
     omissions: dict[str, list[int]] = field(default_factory=dict)  # article id -> ids of groups most others report
+    # figures left out of a reported claim: {"article_id", "group", "value", "stated_by": [{"article_id", "span", "text"}]}
+    omitted_figures: list[dict[str, Any]] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
     quotes: list[QuoteMatch] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
@@ -283,6 +285,7 @@ class StoryComparison:
             groups=[ClaimGroup(g["id"], g["label"], [ClaimUnit(span(u["span"]), u["text"], u["source"]) for u in g["units"]],
                                g["articles"]) for g in d["groups"]],
             omissions={k: list(v) for k, v in d["omissions"].items()},
+            omitted_figures=[{**o, "stated_by": spans_in(o["stated_by"])} for o in d.get("omitted_figures", [])],
             contradictions=[Contradiction(c["slot"], spans_in(c["values"]), c["reason"]) for c in d["contradictions"]],
             quotes=[QuoteMatch(q["speaker"], spans_in(q["quotes"]), q["similarity"]) for q in d["quotes"]],
             timeline=[TimelineEntry(t["date"], t["kind"], t["text"], span(t["span"]), t["article_id"]) for t in d["timeline"]],

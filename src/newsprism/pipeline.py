@@ -316,7 +316,7 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     return report
 
 
-COMPARE_VERSION = "compare-2026-11-22"  # bump when the comparison's output changes: cached dossiers are redone
+COMPARE_VERSION = "compare-2026-11-24"  # bump when the comparison's output changes: cached dossiers are redone
 
 
 def compare(store, story_id: int, embedder: str | None = None):
@@ -341,14 +341,16 @@ def compare(store, story_id: int, embedder: str | None = None):
         stamp, _, blob = cached.partition(b"\n")
         if stamp.decode() == key:
             return StoryComparison.from_dict(json.loads(blob))
-    articles = [a for a, _ in store.story_members(sid)]
+    members = store.story_members(sid)
+    articles = [a for a, _ in members]
+    copies = {a.id: link["target_id"] for a, info in members for link in info["links"] if link["type"] == "copy-of"}
     extractions = [store.get_extraction(a.id) for a in articles]
     stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
     if stale:
         fresh = list(_shared_extractor().run(stale))
         store.put_extractions(fresh)
         extractions = [store.get_extraction(a.id) for a in articles]
-    result = compare_articles(sid, articles, extractions, get_embedder(name).encode)
+    result = compare_articles(sid, articles, extractions, get_embedder(name).encode, copies)
     store.put_meta(f"dossier:{sid}", key.encode() + b"\n" + json.dumps(result.to_dict(), ensure_ascii=False).encode())
     return result
 

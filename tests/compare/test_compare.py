@@ -175,3 +175,51 @@ def test_a_speaker_matches_across_languages_and_accents(demo_store):
     names = xids(demo_store, c)
     paredes = [m for m in c.quotes if "Paredes" in m.speaker]  # "Lucía" in Spanish, "Lucia" in English
     assert paredes and {"d09", "d10"} <= {names[q["article_id"]] for q in paredes[0].quotes}
+
+
+def _groups_with(c, names, text_of):
+    """The groups with a unit of each article in ``text_of`` (external id -> words its unit holds)."""
+    return [g for g in c.groups
+            if all(any(names[u.span.article_id] == a and words in u.text for u in g.units) for a, words in text_of.items())]
+
+
+def test_a_lead_that_packs_two_facts_joins_two_claims(demo_store):
+    # d33 reports the derailment and the closure in two sentences; the others pack both into one lead.
+    # The leads stay in the closure group and their first clause also joins the derailment group.
+    c = compare(demo_store, story_of(demo_store, "d30"))
+    names = xids(demo_store, c)
+    derailed = _groups_with(c, names, {"d33": "Güterzug entgleist", "d31": "derailed near Zaragoza",
+                                       "d30": "descarriló", "d32": "脱轨"})
+    assert len(derailed) == 1 and derailed[0].label == "consensus"
+    clause = next(u for u in derailed[0].units if names[u.span.article_id] == "d31")
+    assert clause.text == "A freight train derailed near Zaragoza on Monday"  # the clause's own span, not the sentence
+    art = demo_store.get_article(clause.span.article_id)
+    assert art.text[clause.span.start:clause.span.end] == clause.text
+    closure = _groups_with(c, names, {"d33": "gesperrt", "d31": "closure"})
+    assert closure and closure[0] is not derailed[0] and closure[0].label == "consensus"
+    # short sentences are claims too: "No one was hurt." in four languages
+    assert any(g.label == "consensus" for g in _groups_with(c, names, {"d31": "No one was hurt", "d30": "No hubo heridos",
+                                                                      "d33": "Verletzt wurde niemand", "d32": "未造成人员受伤"}))
+
+
+def test_a_copy_is_not_a_second_report(demo_store):
+    # d02 republishes d01 word for word: what only the two of them carry is still unique to one report
+    c = compare(demo_store, story_of(demo_store, "d01"))
+    names = xids(demo_store, c)
+    copy = next(a for a in c.articles if names[a["id"]] == "d02")
+    assert names[copy["copy_of"]] == "d01"
+    overloaded = _groups_with(c, names, {"d01": "not overloaded", "d02": "not overloaded"})
+    assert overloaded and overloaded[0].label == "unique"
+    assert "(copy of Harbor Wire" in to_markdown(c)
+
+
+def test_a_figure_the_others_give_is_an_omitted_detail(demo_store):
+    # d06 reports "dozens of ships" waiting where d07 and d08 say 40
+    c = compare(demo_store, story_of(demo_store, "d06"))
+    names = xids(demo_store, c)
+    (left,) = [o for o in c.omitted_figures if names[o["article_id"]] == "d06"]
+    assert left["value"] == 40 and {names[s["article_id"]] for s in left["stated_by"]} == {"d07", "d08"}
+    assert all(demo_store.get_article(s["article_id"]).text[s["span"].start:s["span"].end] == s["text"]
+               for s in left["stated_by"])
+    assert "without a figure" in to_markdown(c)
+    assert not [o for o in compare(demo_store, story_of(demo_store, "d30")).omitted_figures]  # all give theirs

@@ -19,6 +19,12 @@ def test_number_after_the_role_coordination_and_none():
     assert ("people", 4.0, "injured") in q("Three men and a woman were wounded in the gunfire.")
     assert ("people", 0.0, "injured") in q("No one was injured in the blast.")
     assert q("Officers knocked, but no one answered the door.") == []
+    # the same in the other languages of the demo
+    assert ("people", 0.0, "injured") in q("No hubo heridos.")
+    assert ("people", 0.0, "injured") in q("Verletzt wurde niemand.")
+    assert ("people", 0.0, "injured") in q("事故未造成人员受伤。")
+    assert ("people", 0.0, "killed") in q("L'incendie n'a fait aucun mort, selon les pompiers.")
+    assert q("Sin embargo, el tren llegó tarde.") == []
 
 
 def test_money_percent_and_chinese():

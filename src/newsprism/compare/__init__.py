@@ -10,26 +10,46 @@ from __future__ import annotations
 import time
 
 from ..model import Article, Extraction, StoryComparison
-from .align import align, omissions
+from .align import align, omissions, omitted_figures
 from .verdicts import contradictions, quote_matches, timeline, unreliable
 
 
-def compare_articles(story_id: int, articles: list[Article], extractions: list[Extraction | None], encode) -> StoryComparison:
+def compare_articles(story_id: int, articles: list[Article], extractions: list[Extraction | None], encode,
+                     copies: dict[str, str] | None = None) -> StoryComparison:
+    """``copies``: article id -> the id of the member it republishes (dedup's ``copy-of`` links). A copy
+    is one more outlet carrying a report, not one more report: a claim that only an article and its
+    copies carry is unique, and consensus means every independent report."""
     started = time.perf_counter()
     articles = sorted(articles, key=lambda a: (a.published or "9999", a.id))
     by_id = {x.article_id: x for x in extractions if x is not None}
     exs = [by_id.get(a.id) for a in articles]
-    groups = align(articles, exs, encode)
+    report_of = _reports(articles, copies or {})
+    groups = align(articles, exs, encode, report_of)
     out = StoryComparison(
         story_id,
-        [{"id": a.id, "source": a.source or a.id, "lang": a.lang, "published": a.published, "title": a.title or a.text[:80]}
+        [{"id": a.id, "source": a.source or a.id, "lang": a.lang, "published": a.published, "title": a.title or a.text[:80],
+          "copy_of": (copies or {}).get(a.id) if report_of[a.id] != a.id else None}
          for a in articles],
         groups=groups,
-        omissions=omissions(groups, [a.id for a in articles]),
+        omissions=omissions(groups, [a.id for a in articles], report_of),
+        omitted_figures=omitted_figures(groups, exs, report_of),
         contradictions=contradictions(articles, exs, groups, encode),
         quotes=quote_matches(articles, exs, encode),
         timeline=timeline(articles, exs),
         unreliable=unreliable(articles, exs),
     )
     out.seconds = round(time.perf_counter() - started, 3)
+    return out
+
+
+def _reports(articles: list[Article], copies: dict[str, str]) -> dict[str, str]:
+    """Each member's original report: follows copy-of links (a copy of a copy) within the story."""
+    ids = {a.id for a in articles}
+    out = {}
+    for a in articles:
+        seen, x = {a.id}, a.id
+        while copies.get(x) in ids and copies[x] not in seen:
+            x = copies[x]
+            seen.add(x)
+        out[a.id] = x
     return out

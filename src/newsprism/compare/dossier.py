@@ -25,6 +25,12 @@ def _cite(span) -> str:
     return f"[{d['article_id'][:8]} {where}{d['start']}-{d['end']}]"
 
 
+def _source(a: dict, src: dict[str, str]) -> str:
+    """The outlet, and whose report it republishes when it is a copy (copies are not counted as reports)."""
+    copy = a.get("copy_of")
+    return f"{a['source']} (copy of {src.get(copy, copy)}, {copy[:8]})" if copy else a["source"]
+
+
 def to_json(c: StoryComparison) -> str:
     return json.dumps(c.to_dict(), ensure_ascii=False, indent=2)
 
@@ -35,7 +41,7 @@ def to_markdown(c: StoryComparison) -> str:
     out.append("| article | source | language | published | title |")
     out.append("|---|---|---|---|---|")
     for a in c.articles:
-        out.append(f"| {a['id'][:8]} | {a['source']} | {a['lang'] or '-'} | {(a['published'] or '-')[:10]} | {a['title'][:70]} |")
+        out.append(f"| {a['id'][:8]} | {_source(a, src)} | {a['lang'] or '-'} | {(a['published'] or '-')[:10]} | {a['title'][:70]} |")
     out += ["", "## Contradictions", ""]
     if not c.contradictions:
         out.append("None found.")
@@ -61,6 +67,10 @@ def to_markdown(c: StoryComparison) -> str:
     out += ["", "## What each source leaves out (that most others report)", ""]
     for aid, gids in c.omissions.items():
         out.append(f"- {src[aid]} ({aid[:8]}): {', '.join(f'group {g}' for g in gids) if gids else 'nothing'}")
+    for o in c.omitted_figures:
+        out.append(f"- {src[o['article_id']]} ({o['article_id'][:8]}) reports group {o['group']} without a figure: "
+                   + "; ".join(f"\u201c{s['text']}\u201d in {src.get(s['article_id'], s['article_id'])} {_cite(s['span'])}"
+                               for s in o["stated_by"]))
     out += ["", "## The same speaker across sources", ""]
     if not c.quotes:
         out.append("No speaker quoted with the same words in two sources.")
@@ -106,7 +116,7 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
     parts = [f"<h1>Story {c.story_id}: {e(c.articles[0]['title'] if c.articles else '')}</h1>",
              "<table><tr><th>#</th><th>source</th><th>lang</th><th>published</th><th>title</th></tr>"]
     for i, a in enumerate(c.articles, 1):
-        parts.append(f"<tr><td>{i}</td><td>{e(a['source'])}</td><td>{e(a['lang'] or '-')}</td>"
+        parts.append(f"<tr><td>{i}</td><td>{e(_source(a, src))}</td><td>{e(a['lang'] or '-')}</td>"
                      f"<td>{e((a['published'] or '-')[:10])}</td><td>{title_cell(a)}</td></tr>")
     parts.append("</table><h2>Contradictions</h2>")
     if not c.contradictions:
@@ -142,6 +152,11 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
     for aid, gids in c.omissions.items():
         items = "; ".join(e(titles[g]) for g in gids) or "nothing"
         parts.append(f"<li><b>{e(src[aid])}</b>: {items}</li>")
+    for o in c.omitted_figures:
+        stated = "; ".join(f"“{e(s['text'])}” in {e(src.get(s['article_id'], s['article_id']))} "
+                           f"<span class=cite>{e(_cite(s['span']))}</span>" for s in o["stated_by"])
+        parts.append(f"<li><b>{e(src[o['article_id']])}</b> reports “{e(titles[o['group']])}” without the figure others give: "
+                     f"{stated}</li>")
     parts.append("</ul><h2>The same speaker across sources</h2>")
     for m in c.quotes:
         qs = "".join(f"<li>{e(q['source'])} ({'direct' if q['direct'] else 'indirect'}): “{e(q['text'])}” "

@@ -71,10 +71,22 @@ _PEOPLE_ES_DE = re.compile(r"(?:(?:al menos|más de|unos|mindestens|rund|über)\
                            r"(muertos|fallecidos|heridos|tote|toten|verletzte|verletzten)\b", re.I)
 _ES_DE_ROLE = {"muertos": "killed", "fallecidos": "killed", "heridos": "injured", "tote": "killed", "toten": "killed",
                "verletzte": "injured", "verletzten": "injured"}
+# "nobody was hurt" in the other languages: a toll of zero, which another report's figure can contradict
+_NONE = re.compile(
+    r"(?:无人|没有人|未造成(?:任何)?人员|未造成|无)(死亡|遇难|受伤|伤亡)"
+    r"|\b(?:no hubo|no se registraron|sin|ningún|ningun|não houve|sem|nenhum|aucun|pas de|nessun|non ci sono(?: stati)?)\s+"
+    r"(muertos?|heridos?|víctimas|feridos?|mortos?|blessés?|morts?|feriti|ferito|morti|vittime)\b"
+    r"|\b(verletzt|getötet|verwundet) wurde niemand\b|\bniemand wurde (verletzt|getötet)\b"
+    r"|\bkeine (Verletzten|Toten|Todesopfer)\b|\bpersonne n'a été (blessé|tué)e?\b|\bninguém (?:ficou|foi) (ferido|morto)\b",
+    re.I)
+_NONE_ROLE = {"死亡": "killed", "遇难": "killed", "受伤": "injured", "伤亡": "killed", "muerto": "killed",
+              "muertos": "killed", "víctimas": "killed", "morto": "killed", "mortos": "killed", "mort": "killed",
+              "morts": "killed", "morti": "killed", "vittime": "killed", "getötet": "killed", "toten": "killed",
+              "todesopfer": "killed", "tué": "killed"}
 _ES_DE_NUM = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5}
 
 
-def _plain_number(digits: str, scale: str | None) -> float | None:
+def plain_number(digits: str, scale: str | None) -> float | None:
     """1,200 / 1.200 (thousands) / 6,3 (decimal comma) / 15万 -> a float."""
     d = digits
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", d):
@@ -157,18 +169,21 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         word = m.group(1).lower()
         value = float(_ES_DE_NUM[word]) if word in _ES_DE_NUM else number_value(word)
         add(m.start(), m.end(), "people", value, None, _ES_DE_ROLE[m.group(2).lower()])
+    for m in _NONE.finditer(text):
+        word = next(g for g in m.groups() if g).lower()
+        add(m.start(), m.end(), "people", 0.0, None, _NONE_ROLE.get(word, "injured"))
     for m in _MAGNITUDE.finditer(text):
         add(m.start(), m.end(), "number", float((m.group(1) or m.group(2)).replace(",", ".")), "magnitude")
     _MONEY_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(美元|欧元|元|人民币)")
     for m in _MONEY_ZH.finditer(text):
-        add(m.start(), m.end(), "money", _plain_number(m.group(1), m.group(2)), CURRENCY.get(m.group(3)))
+        add(m.start(), m.end(), "money", plain_number(m.group(1), m.group(2)), CURRENCY.get(m.group(3)))
     for m in _MONEY.finditer(text):
         if m.group(2):
             cur, amount, scale = m.group(1), m.group(2), m.group(3)
         else:
             amount, scale, cur = m.group(4), m.group(5), m.group(6)
         try:
-            value = (_plain_number(amount, None) or 0.0) * SCALE.get((scale or "").lower(), 1.0)
+            value = (plain_number(amount, None) or 0.0) * SCALE.get((scale or "").lower(), 1.0)
         except ValueError:
             continue
         add(m.start(), m.end(), "money", value, CURRENCY.get(cur.lower(), cur))
@@ -179,7 +194,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         for unit, pattern in _UNIT_RE.items():
             hit = pattern.match(rest)
             if hit:
-                add(m.start(), m.end() + hit.end(), "number", _plain_number(m.group(1), m.group(2)), unit)
+                add(m.start(), m.end() + hit.end(), "number", plain_number(m.group(1), m.group(2)), unit)
                 break
     out.sort(key=lambda q: q.span.start)
     return out
