@@ -1,6 +1,6 @@
 """Time to compare the sources of a 20-article story (alignment, verdicts, quotes, timeline, HTML).
 
-    python benchmarks/dossier_speed.py
+    python benchmarks/dossier_speed.py [--runs 5]
 
 The 20 articles: the largest gold incident of GVA dev, filled up to 20 with the next largest ones (a
 story of 20 reports is rarer than its cost is important). Extraction is done first and timed apart,
@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
+    import argparse
+    import statistics
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
     from newsprism.compare import compare_articles
     from newsprism.compare.dossier import to_html
     from newsprism.embed import get_embedder
@@ -41,13 +47,14 @@ def main() -> None:
     extractions = list(Extractor().run(arts))
     extract_s = time.perf_counter() - t
     runs = []
-    for _ in range(3):
+    for _ in range(args.runs):
         t = time.perf_counter()
         c = compare_articles(1, arts, extractions, embedder.encode)
         to_html(c)
         runs.append(time.perf_counter() - t)
     print(json.dumps({"articles": len(arts), "sentences": sum(len(a.sentences) for a in arts),
                       "extract_seconds": round(extract_s, 2), "dossier_seconds": [round(x, 2) for x in runs],
+                      "median": round(statistics.median(runs), 2),
                       "groups": len(c.groups), "contradictions": len(c.contradictions), "quote_matches": len(c.quotes)}))
 
 

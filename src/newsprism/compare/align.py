@@ -39,6 +39,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # its own words: "derailed near Zaragoza, forcing the closure of the line")
 _CLAUSE_BREAK = re.compile(r"\s*[;；，、]\s*|,?\s+(?:and|but|while|after|when|y|e|pero|tras|und|aber|et|mais)\s+|,\s+", re.I)
 MIN_CLAUSE_WORDS, MIN_CLAUSE_CJK = 4, 6
+MIN_PACKED_WORDS, MIN_PACKED_CJK = 15, 30
 CLAUSE_SENTENCES = 3  # clauses of an article's first sentences only: leads pack several facts, and a clause costs an encoding
 _AFTER_DATELINE = re.compile(r"^[\s\-–—:]+")
 _ENDS_SENTENCE = re.compile(r"[.!?。！？][\"'”’»)]*$")
@@ -122,6 +123,12 @@ def clause_spans(text: str, start: int) -> list[tuple[int, int]]:
     return [(start + s + len(text[s:e]) - len(text[s:e].lstrip()), start + e) for s, e in out]
 
 
+def _packs_facts(sentence: str) -> bool:
+    """Long enough to hold several claims: only such sentences are divided into clauses."""
+    cjk = len(_CJK.findall(sentence))
+    return cjk >= MIN_PACKED_CJK if cjk else len(sentence.split()) >= MIN_PACKED_WORDS
+
+
 def _says_something(piece: str) -> bool:
     cjk = len(_CJK.findall(piece))
     return cjk >= MIN_CLAUSE_CJK if cjk else len(piece.split()) >= MIN_CLAUSE_WORDS
@@ -142,7 +149,7 @@ def align(articles: list[Article], extractions: list[Extraction | None], encode,
     for k in range(n_sent):  # clauses come after all sentences, so rows [0, n_sent) are sentences
         u = units[k]
         seen[u.article] = seen.get(u.article, 0) + 1
-        if seen[u.article] > CLAUSE_SENTENCES:
+        if seen[u.article] > CLAUSE_SENTENCES or not _packs_facts(u.text):
             continue
         art, ex = articles[u.article], extractions[u.article]
         units.extend(_unit(art, ex, u.article, s, e, clause_of=k) for s, e in clause_spans(u.text, u.start))
@@ -238,12 +245,13 @@ def _share(members: dict[int, list[int]], score: np.ndarray, art_of: np.ndarray,
     sentence = np.array([k if u.clause_of is None else u.clause_of for k, u in enumerate(units)])
     singleton = {ks[0]: r for r, ks in members.items() if len(ks) == 1}
 
-    def candidate(ks: list[int], a: int, floor: float) -> tuple[float, int] | None:
+    def candidate(block: np.ndarray, ks: list[int], a: int, floor: float) -> tuple[float, int] | None:
+        """``block``: every unit's scores against the group's members."""
         rows = rows_of[a]
-        block = score[np.ix_(rows, ks)]  # the article's sentences and clauses x the group's members
-        x = int(block.max(axis=1).argmax())
-        top, m = float(block[x].max()), int(block[x].argmax())
-        if top < floor or int(block[:, m].argmax()) != x or float(block[x].mean()) < SHARE_MEAN:
+        mine = block[rows]  # the article's sentences and clauses x the group's members
+        x = int(mine.max(axis=1).argmax())
+        top, m = float(mine[x].max()), int(mine[x].argmax())
+        if top < floor or int(mine[:, m].argmax()) != x or float(mine[x].mean()) < SHARE_MEAN:
             return None
         theirs = rows_of[int(art_of[ks[m]])]  # and the member is x's best match in its article
         if sentence[theirs[int(score[rows[x], theirs].argmax())]] != sentence[ks[m]]:
@@ -258,8 +266,9 @@ def _share(members: dict[int, list[int]], score: np.ndarray, art_of: np.ndarray,
             have = {int(art_of[k]) for k in ks}
             alone = len(ks) == 1
             floor = SHARE_ALONE if alone else LINK
-            near = art_of[score[:, ks].max(axis=1) >= floor]  # articles with anything close enough: most have none
-            found = [c for a in set(near.tolist()) - have for c in [candidate(ks, a, floor)] if c]
+            block = score[:, ks]
+            near = art_of[block.max(axis=1) >= floor]  # articles with anything close enough: most have none
+            found = [c for a in set(near.tolist()) - have for c in [candidate(block, ks, a, floor)] if c]
             if not found:
                 break
             top, x = max(found)
