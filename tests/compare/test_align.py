@@ -26,3 +26,11 @@ def test_clauses_are_long_enough_to_say_something():
     assert clauses("Trains between Madrid and Barcelona were cancelled.") == []
     text = "  The blaze spread quickly, and more than 3,000 residents fled their homes overnight."
     assert [text[s:e] for s, e in clause_spans(text.strip(), 2)] == ["The blaze spread quickly", "more than 3,000 residents fled their homes overnight."]
+
+
+def test_a_quotation_is_not_cut():
+    quote = '"This is not charity, it is survival," said Fiji\'s Prime Minister Sitiveni Rabuka at the meeting in Suva.'
+    assert clauses(quote) == []
+    german = "„Automatisierung darf nicht heißen, dass Menschen weggeworfen werden“, sagte die Gewerkschaftsführerin am Donnerstag."
+    assert clauses(german) == ["„Automatisierung darf nicht heißen, dass Menschen weggeworfen werden“",
+                               "sagte die Gewerkschaftsführerin am Donnerstag."]  # the quotation stays whole

@@ -39,6 +39,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # its own words: "derailed near Zaragoza, forcing the closure of the line")
 _CLAUSE_BREAK = re.compile(r"\s*[;；，、]\s*|,?\s+(?:and|but|while|after|when|y|e|pero|tras|und|aber|et|mais)\s+|,\s+", re.I)
 MIN_CLAUSE_WORDS, MIN_CLAUSE_CJK = 4, 6
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|「[^」]*」|『[^』]*』')
 MIN_PACKED_WORDS, MIN_PACKED_CJK = 15, 30
 CLAUSE_SENTENCES = 3  # clauses of an article's first sentences only: leads pack several facts, and a clause costs an encoding
 _AFTER_DATELINE = re.compile(r"^[\s\-–—:]+")
@@ -106,7 +107,10 @@ def clause_spans(text: str, start: int) -> list[tuple[int, int]]:
     """The clauses of a sentence at ``start`` (absolute offsets), or [] when it is one clause. Pieces
     between commas, semicolons and joining words are merged until each is long enough to say something."""
     pieces, last = [], 0
+    quoted = [m.span() for m in _QUOTED.finditer(text)]  # a quotation is the speaker's one statement: not cut
     for m in _CLAUSE_BREAK.finditer(text):
+        if any(a < m.start() < b for a, b in quoted):
+            continue
         pieces.append((last, m.start()))
         last = m.end()
     pieces.append((last, len(text)))
