@@ -37,3 +37,10 @@ def test_money_percent_and_chinese():
 def test_an_update_states_the_new_figure():
     text = "The number of people injured in Sunday's magnitude 6.1 earthquake rose to 55, officials said."
     assert ("people", 55.0, "injured") in q(text) and ("number", 6.1, "magnitude") in q(text)
+
+
+def test_an_amount_ends_at_its_comma():
+    # "$200,000, the report said": the comma after the amount is the sentence's, not a thousands separator
+    assert ("money", 200000.0, "USD") in q("The city paid $200,000, the report said.")
+    spans = [x.text for x in find_quantities("a $250,000 grant and $1.1 million more", "a")]
+    assert spans == ["$250,000", "$1.1 million"]  # no trailing space in the span

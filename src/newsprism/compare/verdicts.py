@@ -58,7 +58,7 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
     slots += [(f"money ({c})", lambda q, c=c: q.kind == "money" and q.unit == c) for c in ("USD", "EUR", "GBP", "CNY", "JPY")]
     for slot, wanted in slots:
         values = _leading(articles, extractions, lambda ex: ex.quantities, wanted)
-        if len({v["value"] for v in values}) > 1:
+        if len({v["value"] for v in values}) > 1 and (not slot.startswith("money") or _one_claim(values, groups)):
             out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
     # Outcomes in words (a vote, a verdict): each article's first statement of the slot.
     for slot in sorted({x.slot for ex in extractions if ex is not None for x in ex.labels}):
@@ -92,6 +92,18 @@ def _is_place(art: Article, e) -> bool:
     if e.kind == "place":
         return True
     return e.kind != "person" and bool(_AT_PLACE.search(art.text[max(0, e.span.start - 12) : e.span.start]))
+
+
+def _one_claim(values: list[dict], groups: list[ClaimGroup]) -> bool:
+    """Whether two different amounts sit in one aligned claim (or both in headlines). A story's first amounts
+    are its toll when it is an incident, but in politics or business each report may lead with a different
+    sum (a budget, a fine, a salary), so amounts are compared only as the same claim."""
+    def claims(v: dict) -> set:
+        if v["span"].field == "title":
+            return {"title"}
+        return {g.id for g in groups for u in g.units if u.span.article_id == v["article_id"]
+                and u.span.start <= v["span"].start < u.span.end}
+    return any(a["value"] != b["value"] and claims(a) & claims(b) for i, a in enumerate(values) for b in values[i + 1:])
 
 
 def _names(text: str, e, place) -> bool:

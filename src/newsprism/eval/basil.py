@@ -74,6 +74,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
     extractor = Extractor()
     tp = n_pred = n_gold = n_sent = 0
     spk_total = spk_ok = person_total = person_ok = 0
+    alarms: dict[str, int] = {}
     started = time.perf_counter()
     for k, (tid, members) in enumerate(sorted(triplets.items())):
         if limit and k >= limit:
@@ -81,6 +82,8 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
         arts = [to_article(doc) for doc, _ in members]
         exs = list(extractor.run(arts))
         c = compare_articles(0, arts, exs, encode)
+        for k in c.contradictions:  # an alarm rate: BASIL does not label contradictions
+            alarms[k.slot] = alarms.get(k.slot, 0) + 1
         unique = {(u.span.article_id, u.span.start) for g in c.groups if g.label == "unique" for u in g.units}
         for art, ex, (_doc, ann) in zip(arts, exs, members):
             gold = set()
@@ -116,4 +119,5 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
             "quote_speakers": {"named": spk_total, "accuracy": round(spk_ok / spk_total, 4) if spk_total else None,
                                "persons": person_total,
                                "person_accuracy": round(person_ok / person_total, 4) if person_total else None},
+            "contradictions_by_slot": dict(sorted(alarms.items())),
             "seconds": round(time.perf_counter() - started, 1)}

@@ -47,8 +47,10 @@ PATTERNS = [
                rf"(?P<update>\b(?:rose|risen|rises|climbed|climbs|jumped|reached|increased|stands|stood|is|was|has risen|had risen)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b", _F),
 ]
-_MONEY = re.compile(r"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|m|bn)?)"
-                    r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|millionen|milliarden|millones|mil millones)?\s*(?:de\s+)?"
+# an amount: "200,000" or "1.1" (a comma after it ends the amount: "$200,000, the report said")
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY = re.compile(rf"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?({_AMOUNT})(?:\s*(million|billion|trillion|m|bn)\b)?)"
+                    rf"|({_AMOUNT})\s*(million|billion|trillion|millionen|milliarden|millones|mil millones)?\s*(?:de\s+)?"
                     r"(dollars|euros?|pounds|yuan|yen|dólares|Dollar)\b", _F)
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|个百分点)|百分之([一二三四五六七八九十\d]+)", _F)
 _ZH_PEOPLE = re.compile(r"(死亡|遇难|丧生|受伤|伤|被捕|失踪)\s*(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)|(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)[^，。]{0,4}?(死亡|遇难|丧生|受伤|被捕|失踪)")
