@@ -6,7 +6,8 @@ The planted facts are short descriptions ("87 people were rescued"), not spans, 
 sentence of each article most similar to it, or holding the clause most similar to it (multilingual
 embeddings), and then:
 - consensus: those sentences, one per article of the story, sit in one group labelled consensus (a
-  sentence that reports several facts may sit in several groups);
+  sentence that reports several facts may sit in several groups), or the fact is a figure every report
+  states alike (the dossier's agreed figures: "two killed");
 - unique: the article's sentence sits in a group labelled unique;
 - quotes: one quote match of the speaker (surname) spans at least two of the listed articles;
 - omissions: the fact's group (located in another article) is among those the article is said to omit,
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -71,6 +73,8 @@ def main() -> None:
             for fact in planted.get("consensus", []):
                 located = [locate(fact, a) for a in planted["articles"]]
                 shared = set.intersection(*({g.id for g in groups if g.label == "consensus"} for _, groups in located))
+                # or a figure of the fact that every report states alike ("two killed": killed 2)
+                shared = shared or {a["slot"] for a in c.agreed if a["everyone"] and a["value"] in figures_in(fact)}
                 score("consensus", bool(shared), f"{fact} (located: " + " | ".join(
                     f"{u.text.strip()[:60]} [{','.join(f'{g.id}:{g.label[0]}' for g in groups)}]" for u, groups in located) + ")")
             for item in planted.get("unique", []):
@@ -93,6 +97,14 @@ def main() -> None:
     print(json.dumps({k: f"{a} of {n}" for k, (a, n) in found.items()}))
     if args.verbose:
         print("\n".join(misses))
+
+
+def figures_in(fact: str) -> set[float]:
+    """The numbers a planted description states, in digits or words ("two killed", "about 30,000")."""
+    from newsprism.extract.quantities import number_value
+
+    return {v for w in re.findall(r"\d[\d,.]*\d|\d|[a-z]+", fact.lower()) for v in [number_value(w.replace(",", ""))]
+            if v is not None and w not in ("a", "an", "no")}
 
 
 def planted_value_matches(ours, planted) -> bool:

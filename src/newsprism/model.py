@@ -264,6 +264,8 @@ class StoryComparison:
     # figures left out of a reported claim: {"article_id", "group", "value", "stated_by": [{"article_id", "span", "text"}]}
     omitted_figures: list[dict[str, Any]] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
+    # figures reports state alike: {"slot", "value", "everyone": bool, "values": [{"value", "text", "span", "article_id", ...}]}
+    agreed: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[QuoteMatch] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     unreliable: list[dict[str, Any]] = field(default_factory=list)  # garbled values: {"text", "span", "article_id", "flags"}
@@ -287,6 +289,7 @@ class StoryComparison:
             omissions={k: list(v) for k, v in d["omissions"].items()},
             omitted_figures=[{**o, "stated_by": spans_in(o["stated_by"])} for o in d.get("omitted_figures", [])],
             contradictions=[Contradiction(c["slot"], spans_in(c["values"]), c["reason"]) for c in d["contradictions"]],
+            agreed=[{**a, "values": spans_in(a["values"])} for a in d.get("agreed", [])],
             quotes=[QuoteMatch(q["speaker"], spans_in(q["quotes"]), q["similarity"]) for q in d["quotes"]],
             timeline=[TimelineEntry(t["date"], t["kind"], t["text"], span(t["span"]), t["article_id"]) for t in d["timeline"]],
             unreliable=spans_in(d["unreliable"]),

@@ -132,7 +132,12 @@ def test_seed_dossier(store):
     assert any(m.speaker == "Mao Ning" and {q["article_id"] for q in m.quotes} == {first, second} for m in c.quotes)
 
 
-def test_dossier_is_cached_until_the_story_changes(demo_store):
+def test_dossier_is_cached_until_the_story_changes(tmp_path):
+    from newsprism.store import open_store
+
+    demo_store = open_store(tmp_path / "own.db")  # its own store: this test merges two stories
+    ingest([str(demo.corpus_path())], demo_store)
+    cluster(demo_store)
     sid = story_of(demo_store, "d06")
     first = compare(demo_store, sid)
     again = compare(demo_store, sid)
@@ -223,3 +228,14 @@ def test_a_figure_the_others_give_is_an_omitted_detail(demo_store):
                for s in left["stated_by"])
     assert "without a figure" in to_markdown(c)
     assert not [o for o in compare(demo_store, story_of(demo_store, "d30")).omitted_figures]  # all give theirs
+
+
+def test_figures_every_report_states_alike(demo_store):
+    # "two killed" is in three leads and in d12's second sentence: one agreed figure, wherever it stands
+    c = compare(demo_store, story_of(demo_store, "d09"))
+    names = xids(demo_store, c)
+    (killed,) = [a for a in c.agreed if a["slot"] == "killed"]
+    assert killed["value"] == 2 and killed["everyone"]
+    assert {names[v["article_id"]] for v in killed["values"]} == {"d09", "d10", "d11", "d12"}
+    assert not [a for a in c.agreed if a["slot"] == "injured"]  # 40 against 55 is a contradiction, not agreement
+    assert "## Figures the sources agree on" in to_markdown(c) and "killed: 2" in to_markdown(c)

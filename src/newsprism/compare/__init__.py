@@ -11,7 +11,7 @@ import time
 
 from ..model import Article, Extraction, StoryComparison
 from .align import align, omissions, omitted_figures
-from .verdicts import contradictions, quote_matches, timeline, unreliable
+from .verdicts import agreed_figures, contradictions, quote_matches, timeline, unreliable
 
 
 def compare_articles(story_id: int, articles: list[Article], extractions: list[Extraction | None], encode,
@@ -34,6 +34,7 @@ def compare_articles(story_id: int, articles: list[Article], extractions: list[E
         omissions=omissions(groups, [a.id for a in articles], report_of),
         omitted_figures=omitted_figures(groups, exs, report_of),
         contradictions=contradictions(articles, exs, groups, encode),
+        agreed=agreed_figures(articles, exs, report_of),
         quotes=quote_matches(articles, exs, encode),
         timeline=timeline(articles, exs),
         unreliable=unreliable(articles, exs),

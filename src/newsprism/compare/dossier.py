@@ -1,6 +1,6 @@
 """A story's comparison as Markdown, JSON, or one self-contained HTML file (no scripts, no external
-assets) that a user can send: contradictions first, then the source-by-claim coverage matrix, agreed
-claims, what only some report, what each source leaves out, matched quotes, the timeline, and the
+assets) that a user can send: contradictions first, then the figures all agree on, the source-by-claim
+coverage matrix, agreed claims, what only some report, what each source leaves out, matched quotes, the timeline, and the
 values that cannot be trusted as printed. Every line cites its article and character span."""
 
 from __future__ import annotations
@@ -52,6 +52,12 @@ def to_markdown(c: StoryComparison) -> str:
         out += ["", "## Unreliable values (shown, not trusted)", ""]
         for u in c.unreliable:
             out.append(f"- \u201c{u['text']}\u201d in {u['source']} {_cite(u['span'])}: {u['reason']}")
+    if c.agreed:
+        out += ["", "## Figures the sources agree on", ""]
+        for a in c.agreed:
+            who = "every source" if a["everyone"] else f"{len(a['values'])} sources, none saying otherwise"
+            spans = "; ".join(f"\u201c{v['text']}\u201d in {v['source']} {_cite(v['span'])}" for v in a["values"])
+            out.append(f"- **{a['slot']}: {_fmt(a['value'])}** ({who}): {spans}")
     for label, title in (("consensus", "Reported by every source"), ("partial", "Reported by some sources"),
                          ("unique", "Reported by one source")):
         groups = [g for g in c.groups if g.label == label]
@@ -129,6 +135,14 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
         parts.append("<h2>Unreliable values</h2><ul>")
         parts += [f"<li><span class=bad>{e(u['text'])}</span> — {e(u['source'])}: {e(u['reason'])} "
                   f"<span class=cite>{e(_cite(u['span']))}</span></li>" for u in c.unreliable]
+        parts.append("</ul>")
+    if c.agreed:
+        parts.append("<h2>Figures the sources agree on</h2><ul>")
+        for a in c.agreed:
+            who = "every source" if a["everyone"] else f"{len(a['values'])} sources, none saying otherwise"
+            spans = "; ".join(f"“{e(v['text'])}” — {e(v['source'])} <span class=cite>{e(_cite(v['span']))}</span>"
+                              for v in a["values"])
+            parts.append(f"<li class=c><b>{e(a['slot'])}: {e(_fmt(a['value']))}</b> ({who}): {spans}</li>")
         parts.append("</ul>")
     parts.append("<h2>Coverage: claims × sources</h2><table class=matrix><tr><th>claim</th>"
                  + "".join(f"<th title='{e(src[a])}'>{i}</th>" for i, a in enumerate(cols, 1)) + "</tr>")

@@ -36,6 +36,29 @@ def _later_note(values: list[dict]) -> str:
     return ""
 
 
+# The figures compared across a story: (slot, which quantities fill it)
+FIGURE_SLOTS: list[tuple[str, object]] = (
+    [(r, lambda q, r=r: q.kind == "people" and q.role == r) for r in ("killed", "injured", "arrested", "missing")]
+    + [(u, lambda q, u=u: q.kind == "number" and q.unit == u) for u in STORY_UNITS]
+    + [(f"money ({c})", lambda q, c=c: q.kind == "money" and q.unit == c) for c in ("USD", "EUR", "GBP", "CNY", "JPY")])
+
+
+def agreed_figures(articles: list[Article], extractions: list[Extraction | None],
+                   report_of: dict[str, str] | None = None) -> list[dict]:
+    """Figures two or more reports state alike and none states otherwise (each article's first figure of
+    a slot, as for contradictions): "killed: 2" from "killing two people", "dos muertos", "2人死亡" and "Two
+    people were killed", wherever in each article it stands. ``everyone``: every report states it."""
+    report_of = report_of or {}
+    n_reports = len({report_of.get(a.id, a.id) for a in articles})
+    out = []
+    for slot, wanted in FIGURE_SLOTS:
+        values = _leading(articles, extractions, lambda ex: ex.quantities, wanted)
+        reports = {report_of.get(v["article_id"], v["article_id"]) for v in values}
+        if len(reports) >= 2 and len({v["value"] for v in values}) == 1:
+            out.append({"slot": slot, "value": values[0]["value"], "values": values, "everyone": len(reports) == n_reports})
+    return out
+
+
 def _leading(articles: list[Article], extractions: list[Extraction | None], items, wanted) -> list[dict]:
     """Each article's first item (of ``items(extraction)``) that ``wanted`` accepts: the value it leads with."""
     values = []
@@ -52,11 +75,7 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
     by_id = {a.id: (a, x) for a, x in zip(articles, extractions)}
     # Story-level slots: each article's first figure for a toll, a counted thing or an amount (the
     # figure a report leads with); articles that differ contradict each other.
-    slots: list[tuple[str, object]] = [(r, lambda q, r=r: q.kind == "people" and q.role == r)
-                                       for r in ("killed", "injured", "arrested", "missing")]
-    slots += [(u, lambda q, u=u: q.kind == "number" and q.unit == u) for u in STORY_UNITS]
-    slots += [(f"money ({c})", lambda q, c=c: q.kind == "money" and q.unit == c) for c in ("USD", "EUR", "GBP", "CNY", "JPY")]
-    for slot, wanted in slots:
+    for slot, wanted in FIGURE_SLOTS:
         values = _leading(articles, extractions, lambda ex: ex.quantities, wanted)
         if len({v["value"] for v in values}) > 1 and (not slot.startswith("money") or _one_claim(values, groups)):
             out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
