@@ -130,6 +130,11 @@ def test_seed_dossier(store):
     assert {u["text"] for u in c.unreliable} >= {"in 4", "January 2023, 1"}  # shown as unreliable ...
     assert not any(v["text"] in ("in 4", "January 2023, 1") for k in c.contradictions for v in k.values)  # ... not as facts
     assert any(m.speaker == "Mao Ning" and {q["article_id"] for q in m.quotes} == {first, second} for m in c.quotes)
+    # her call for high vigilance: the second report gives the same words to "China", and names her too
+    vigilance = [m for m in c.quotes if m.speaker == "Mao Ning" and all("vigilan" in q["text"] for q in m.quotes)]
+    assert vigilance and {q["article_id"] for q in vigilance[0].quotes} == {first, second}
+    assert [q.get("said_by") for q in vigilance[0].quotes if q["article_id"] == second] == ["China"]
+    assert "said by China" in to_markdown(c)
 
 
 def test_dossier_is_cached_until_the_story_changes(tmp_path):

@@ -83,7 +83,8 @@ def to_markdown(c: StoryComparison) -> str:
     for m in c.quotes:
         out.append(f"- **{m.speaker}** (similarity {m.similarity}):")
         for q in m.quotes:
-            out.append(f"    - {q['source']} ({'direct' if q['direct'] else 'indirect'}, {q['cue']}): "
+            said_by = f", said by {q['said_by']}" if q.get("said_by") else ""
+            out.append(f"    - {q['source']} ({'direct' if q['direct'] else 'indirect'}, {q['cue']}{said_by}): "
                        f"\u201c{q['text']}\u201d {_cite(q['span'])}")
     out += ["", "## Timeline", ""]
     for t in c.timeline:
@@ -173,7 +174,8 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
                      f"{stated}</li>")
     parts.append("</ul><h2>The same speaker across sources</h2>")
     for m in c.quotes:
-        qs = "".join(f"<li>{e(q['source'])} ({'direct' if q['direct'] else 'indirect'}): “{e(q['text'])}” "
+        qs = "".join(f"<li>{e(q['source'])} ({'direct' if q['direct'] else 'indirect'}"
+                     f"{', said by ' + e(q['said_by']) if q.get('said_by') else ''}): “{e(q['text'])}” "
                      f"<span class=cite>{e(_cite(q['span']))}</span></li>" for q in m.quotes)
         parts.append(f"<p><b>{e(m.speaker)}</b> (similarity {m.similarity})</p><ul>{qs}</ul>")
     parts.append("<h2>Timeline</h2>" + timeline_svg(c, article_link) + "<div class=tl>")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 from ..model import Article, ClaimGroup, Contradiction, Extraction, QuoteMatch, Span, TimelineEntry
 from .align import root
 from .places import default_gazetteer, far_apart, fold, km
@@ -395,11 +397,66 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
             if len(kept) < 2:
                 continue
             pair_sims = [float(sims[i, j]) for n, i in enumerate(kept) for j in kept[n + 1 :]]
-            out.append(QuoteMatch(speaker, [
-                {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
-                 "direct": q.direct, "cue": q.cue} for a, q in (items[i] for i in kept)],
-                round(sum(pair_sims) / len(pair_sims), 3)))
-    return out
+            out.append(QuoteMatch(speaker, [_quoted(a, q) for a, q in (items[i] for i in kept)],
+                                  round(sum(pair_sims) / len(pair_sims), 3)))
+    return _voices(out, by_speaker, articles, extractions, encode)
+
+
+def _quoted(a: Article, q, said_by: str | None = None) -> dict:
+    d = {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
+         "direct": q.direct, "cue": q.cue}
+    if said_by:
+        d["said_by"] = said_by  # this report gives the words to someone else: the person's office or country
+    return d
+
+
+INSTITUTION_MATCH = 0.7  # a person's words given to her ministry or country must be close to word for word
+# the voice of a state: a country or city ("China said"), or a ministry, government, office or embassy
+_STATE = re.compile(r"\b(?:ministry|ministries|government|department|office|embassy|kremlin|white house|cabinet|"
+                    r"presidency|ministerio|gobierno|ministerium|regierung|ministère|gouvernement)\b|外交部|政府|部$", re.I)
+
+
+_SPOKES = r"(?:spokes\w*|发言人|portavoz|sprecher\w*|porte-parole|porta-voz|minister|ministra|ministro|ambassador|envoy)"
+
+
+def _speaks_for(text: str, person: str) -> bool:
+    """Whether a (folded) text names the person as one who speaks for a state: "Chinese Foreign Ministry
+    spokesman Mao Ning", "Mao Ning, a spokesperson for the ministry", "外交部发言人毛宁"."""
+    name = re.escape(person)
+    return bool(re.search(rf"{_SPOKES}[^.。]{{0,40}}?{name}|{name},? (?:a |the )?[^.。,]{{0,30}}?{_SPOKES}", text))
+
+
+def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article], extractions: list[Extraction | None],
+            encode) -> list[QuoteMatch]:
+    """A person's words that another report gives to her ministry or country ("Mao Ning said NATO's
+    eastward expansion must arouse high vigilance" / "China said NATO's eastward advance should arouse a
+    high degree of vigilance"): joined to her match when the words are nearly the same, the other speaker
+    is a state (a country, a ministry, a government office: not "aides" or "the indictment"), and that
+    report names her in full as one who speaks for a state (a spokesperson, a minister, an ambassador).
+    A senator's or a president's words given to "the Justice Department" are not matched: that is
+    usually another statement on the same subject."""
+    voices = [(a, q) for a, ex in zip(articles, extractions) for q in (ex.quotes if ex else [])
+              if q.speaker and q.speaker_kind != "person" and (q.speaker_kind == "place" or _STATE.search(q.speaker))]
+    people = [(a, q) for items in by_speaker.values() for a, q in items]
+    if not voices or not people:
+        return matches
+    vecs = encode([q.content_text[:400] for _, q in voices + people])
+    sims = vecs[: len(voices)] @ vecs[len(voices) :].T
+    texts = {a.id: _folded(a.text) for a, _ in voices}
+    for i, (b, qv) in enumerate(voices):
+        order = np.argsort(-sims[i])
+        best = next((int(j) for j in order if sims[i, j] >= INSTITUTION_MATCH and people[j][0].id != b.id
+                     and _speaks_for(texts[b.id], _folded(people[j][1].speaker))), None)
+        if best is None:
+            continue
+        a, qp = people[best]
+        voice = _quoted(b, qv, said_by=qv.speaker)
+        match = next((m for m in matches if any(x["article_id"] == a.id and x["span"] == qp.content for x in m.quotes)), None)
+        if match is None:
+            matches.append(QuoteMatch(qp.speaker, [_quoted(a, qp), voice], round(float(sims[i, best]), 3)))
+        elif all(x["article_id"] != b.id for x in match.quotes):
+            match.quotes.append(voice)
+    return matches
 
 
 def _folded(name: str) -> str:
