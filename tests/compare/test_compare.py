@@ -121,6 +121,9 @@ def test_seed_dossier(store):
     assert any("first Asian liaison office" in t and "first liaison office in Asia" in t for t in consensus)
     assert any("Stoltenberg visited Japan in January" in t and "Stoltenberg first discussed" in t for t in consensus)
     assert any("promising land" in t and "Mao Ning said on the 4th" in t for t in consensus)
+    # the second packs "first office in Asia" and "consultations with partners" into one sentence: it joins both
+    assert any("security partners, such as South Korea" in t and "consultations with partners" in t for t in consensus)
+    assert any("calls for high vigilance" in t and "high degree of vigilance" in t for t in consensus)
     unique = {g.units[0].span.article_id: [] for g in c.groups}
     for g in c.groups:
         if g.label == "unique":

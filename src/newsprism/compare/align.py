@@ -257,8 +257,9 @@ def _share(members: dict[int, list[int]], score: np.ndarray, art_of: np.ndarray,
         top, m = float(mine[x].max()), int(mine[x].argmax())
         if top < floor or int(mine[:, m].argmax()) != x or float(mine[x].mean()) < SHARE_MEAN:
             return None
-        theirs = rows_of[int(art_of[ks[m]])]  # and the member is x's best match in its article
-        if sentence[theirs[int(score[rows[x], theirs].argmax())]] != sentence[ks[m]]:
+        theirs = rows_of[int(art_of[ks[m]])]  # and the member is x's best match in its article, unless the
+        # match is strong: a sentence that packs two facts has its best match in only one of them
+        if top < STRONG and sentence[theirs[int(score[rows[x], theirs].argmax())]] != sentence[ks[m]]:
             return None
         return top, int(rows[x])
 
