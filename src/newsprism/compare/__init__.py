@@ -20,6 +20,7 @@ def compare_articles(story_id: int, articles: list[Article], extractions: list[E
     is one more outlet carrying a report, not one more report: a claim that only an article and its
     copies carry is unique, and consensus means every independent report."""
     started = time.perf_counter()
+    encode = _Remembered(encode)  # quote contents are embedded by several verdicts: once is enough
     articles = sorted(articles, key=lambda a: (a.published or "9999", a.id))
     by_id = {x.article_id: x for x in extractions if x is not None}
     exs = [by_id.get(a.id) for a in articles]
@@ -54,3 +55,20 @@ def _reports(articles: list[Article], copies: dict[str, str]) -> dict[str, str]:
             seen.add(x)
         out[a.id] = x
     return out
+
+
+class _Remembered:
+    """An ``encode`` that embeds each distinct text once per comparison."""
+
+    def __init__(self, encode):
+        self._encode, self._seen = encode, {}
+
+    def __call__(self, texts):
+        import numpy as np
+
+        todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if todo:
+            self._seen.update(zip(todo, self._encode(todo)))
+        if not texts:
+            return self._encode(texts)
+        return np.stack([self._seen[t] for t in texts])

@@ -26,6 +26,7 @@ FAR_KM = 50.0  # two places of one claim further apart than this cannot both be 
 MAX_PLACES = 3  # a sentence naming more places is a list ("in Madrid, Lyon, Milan and Porto"), not one claim's place
 _LATIN_OR_CJK = re.compile(r"^[A-Za-z\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff .'’-]+$")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_COMBINING = re.compile(r"[\u0300-\u036f]")  # the accents NFKD splits off
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,7 @@ class Gazetteer(Protocol):
 def fold(name: str) -> str:
     """Case and accents folded, a leading article dropped: "the Hague" and "Den Haag" stay apart, but
     "Valparaíso" and "VALPARAISO" meet."""
-    text = unicodedata.normalize("NFKD", name.strip().casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", name.strip().casefold()))
     return re.sub(r"^(?:the|la|el|le|los|las|die|der)\s+", "", text)
 
 

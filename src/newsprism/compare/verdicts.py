@@ -422,6 +422,8 @@ _SPOKES = r"(?:spokes\w*|发言人|portavoz|sprecher\w*|porte-parole|porta-voz|m
 def _speaks_for(text: str, person: str) -> bool:
     """Whether a (folded) text names the person as one who speaks for a state: "Chinese Foreign Ministry
     spokesman Mao Ning", "Mao Ning, a spokesperson for the ministry", "外交部发言人毛宁"."""
+    if person not in text:
+        return False
     name = re.escape(person)
     return bool(re.search(rf"{_SPOKES}[^.。]{{0,40}}?{name}|{name},? (?:a |the )?[^.。,]{{0,30}}?{_SPOKES}", text))
 
@@ -437,12 +439,16 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
     usually another statement on the same subject."""
     voices = [(a, q) for a, ex in zip(articles, extractions) for q in (ex.quotes if ex else [])
               if q.speaker and q.speaker_kind != "person" and (q.speaker_kind == "place" or _STATE.search(q.speaker))]
-    people = [(a, q) for items in by_speaker.values() for a, q in items]
-    if not voices or not people:
+    if not voices:
+        return matches
+    texts = {a.id: _folded(a.text) for a, _ in voices}
+    # only people some report of a state voice names as speaking for a state: then few quotes to embed
+    people = [(a, q) for items in by_speaker.values() for a, q in items
+              if any(_speaks_for(t, _folded(q.speaker)) for t in texts.values())]
+    if not people:
         return matches
     vecs = encode([q.content_text[:400] for _, q in voices + people])
     sims = vecs[: len(voices)] @ vecs[len(voices) :].T
-    texts = {a.id: _folded(a.text) for a, _ in voices}
     for i, (b, qv) in enumerate(voices):
         order = np.argsort(-sims[i])
         best = next((int(j) for j in order if sims[i, j] >= INSTITUTION_MATCH and people[j][0].id != b.id
@@ -459,8 +465,13 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
     return matches
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def _folded(name: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+    if name.isascii():
+        return name.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", name)).lower()
 
 
 def timeline(articles: list[Article], extractions: list[Extraction | None]) -> list[TimelineEntry]:
