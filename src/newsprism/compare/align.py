@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cluster.features import STOPWORDS
-from ..normalize import find_dateline
 from ..extract.quantities import plain_number
 from ..model import Article, ClaimGroup, ClaimUnit, Extraction, Span
+from ..normalize import find_dateline
 
 MAX_SENTENCES = 80  # per article: the rest of a long page is rarely about the story
 MIN_CHARS = 25  # shorter "sentences" are captions, bylines, datelines ...
@@ -32,8 +32,8 @@ NAME_BONUS = 0.08  # sharing a name that few sentences of the story carry (Stolt
 VALUE_BONUS = 0.05  # sharing a figure, sharing a date value
 WORD_BONUS, MAX_WORD_BONUS = 0.04, 0.12  # per shared specific word ("cyber", "disinformation")
 SPECIFIC = 0.2  # a name or word is specific if at most this share of the story's sentences carry it
-SHARE_ALONE = 0.5  # ... and a group of one takes a candidate this close if another article backs it
 SHARE_MEAN = 0.45  # a sentence or clause joins a second group only this close to it on average: see _share()
+SHARE_ALONE = 0.5  # a group of one sentence takes a candidate this close if another article backs it
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # where a sentence divides into clauses: punctuation, and words that join clauses (each side keeps
 # its own words: "derailed near Zaragoza, forcing the closure of the line")
@@ -42,7 +42,7 @@ MIN_CLAUSE_WORDS, MIN_CLAUSE_CJK = 4, 6
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|「[^」]*」|『[^』]*』')
 MIN_PACKED_WORDS, MIN_PACKED_CJK = 15, 30
 CLAUSE_SENTENCES = 3  # clauses of an article's first sentences only: leads pack several facts, and a clause costs an encoding
-_AFTER_DATELINE = re.compile(r"^[\s\-–—:]+")
+_AFTER_DATELINE = re.compile(r"[\s\-–—:]*")
 _ENDS_SENTENCE = re.compile(r"[.!?。！？][\"'”’»)]*$")
 
 
@@ -93,9 +93,8 @@ def units_of(art: Article, ex: Extraction | None, index: int) -> list[Unit]:
     out = []
     spans = art.sentences or [(0, len(art.text))]
     dateline = find_dateline(art.text)
-    skip = 0  # a wire dateline ("CEBU, March 3 (Harbor Wire) -", "东方时报3月3日电") says nothing the lead claims
-    if dateline:
-        skip = dateline.end + len(art.text[dateline.end:]) - len(_AFTER_DATELINE.sub("", art.text[dateline.end:], count=1))
+    # a wire dateline ("CEBU, March 3 (Harbor Wire) -", "东方时报3月3日电") says nothing the lead claims
+    skip = _AFTER_DATELINE.match(art.text, dateline.end).end() if dateline else 0
     for s, e in spans[:MAX_SENTENCES]:
         s = max(s, skip) if s < skip < e else s
         if is_claim(art.text[s:e]):

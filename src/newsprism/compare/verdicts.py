@@ -16,13 +16,12 @@ contradiction: they are listed as unreliable.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 
 from ..model import Article, ClaimGroup, Contradiction, Extraction, QuoteMatch, Span, TimelineEntry
 from .align import root
-from .places import default_gazetteer, far_apart, fold, km
+from .places import default_gazetteer, far_apart, fold, fold_accents, km
 
 _DATE_VALUE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 STORY_UNITS = ("magnitude", "worker", "job", "passenger", "rider", "affected", "hour")
@@ -189,7 +188,7 @@ def place_clashes(groups: list[ClaimGroup], by_id: dict, gazetteer=None) -> list
 
     def folded(art: Article) -> str:
         if art.id not in texts:
-            texts[art.id] = fold(f"{art.title or ''} {art.text}")
+            texts[art.id] = fold_accents(f"{art.title or ''} {art.text}")
         return texts[art.id]
 
     for g in groups:
@@ -465,13 +464,7 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
     return matches
 
 
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-
-
-def _folded(name: str) -> str:
-    if name.isascii():
-        return name.lower()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", name)).lower()
+_folded = fold_accents
 
 
 def timeline(articles: list[Article], extractions: list[Extraction | None]) -> list[TimelineEntry]:
