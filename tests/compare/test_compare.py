@@ -124,6 +124,8 @@ def test_seed_dossier(store):
     # the second packs "first office in Asia" and "consultations with partners" into one sentence: it joins both
     assert any("security partners, such as South Korea" in t and "consultations with partners" in t for t in consensus)
     assert any("calls for high vigilance" in t and "high degree of vigilance" in t for t in consensus)
+    assert any("NATO would fund it" in t and "funded by Japan or NATO" in t for t in consensus)  # funding undecided
+    assert any("disinformation" in t and t.count("Japan and NATO") >= 2 for t in consensus)  # the cyber partnership
     unique = {g.units[0].span.article_id: [] for g in c.groups}
     for g in c.groups:
         if g.label == "unique":
