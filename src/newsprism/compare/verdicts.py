@@ -180,6 +180,8 @@ def _names(text: str, e, place) -> bool:
 
 def place_clashes(groups: list[ClaimGroup], by_id: dict, gazetteer=None) -> list[Contradiction]:
     """One aligned claim, placed far apart by two reports ("near Zaragoza" / "near Huesca"): see places.py."""
+    if not any(len(g.articles) >= 2 for g in groups):
+        return []  # a story of one report: no need to load the gazetteer
     gazetteer = gazetteer or default_gazetteer()
     if gazetteer is None:
         return []
