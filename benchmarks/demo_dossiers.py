@@ -9,7 +9,8 @@ embeddings), and then:
   sentence that reports several facts may sit in several groups), or the fact is a figure every report
   states alike (the dossier's agreed figures: "two killed");
 - unique: the article's sentence sits in a group labelled unique;
-- quotes: one quote match of the speaker (surname) spans at least two of the listed articles;
+- quotes: one quote match of the speaker (surname) spans at least two of the listed articles; and,
+  stricter, all of them (a Chinese rendering included);
 - omissions: the fact's group (located in another article) is among those the article is said to omit,
   or to carry without the figure the others give;
 - contradictions: a contradiction on the slot with the planted values (as tests/compare asserts).
@@ -45,7 +46,8 @@ def main() -> None:
         encode = get_embedder(_default_embedder()).encode
         external = {r[0]: r[1] for r in store.db.execute("SELECT id, external_id FROM articles")}
         internal = {v: k for k, v in external.items()}
-        found = {k: [0, 0] for k in ("consensus", "unique", "quotes", "omissions", "contradictions")}
+        found = {k: [0, 0] for k in ("consensus", "unique", "quotes", "quotes in every listed report", "omissions",
+                                     "contradictions")}
         misses = []
         for name, planted in demo.expected()["stories"].items():
             c = compare(store, store.story_of(internal[planted["articles"][0]]))
@@ -83,6 +85,7 @@ def main() -> None:
                 surname = item["speaker"].split()[-1].lower()
                 got = {external[q["article_id"]] for m in c.quotes if surname in m.speaker.lower() for q in m.quotes}
                 score("quotes", len(got & set(item["articles"])) >= 2, item["speaker"])
+                score("quotes in every listed report", got >= set(item["articles"]), f"{item['speaker']}: {sorted(got)}")
             for item in planted.get("omissions", []):
                 other = next(a for a in planted["articles"] if a != item["article"])
                 groups = locate(item["fact"], other)[1]

@@ -316,7 +316,7 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     return report
 
 
-COMPARE_VERSION = "compare-2026-11-24d"  # bump when the comparison's output changes: cached dossiers are redone
+COMPARE_VERSION = "compare-2026-11-24e"  # bump when the comparison's output changes: cached dossiers are redone
 
 
 def compare(store, story_id: int, embedder: str | None = None):

@@ -249,3 +249,17 @@ def test_figures_every_report_states_alike(demo_store):
     assert {names[v["article_id"]] for v in killed["values"]} == {"d09", "d10", "d11", "d12"}
     assert not [a for a in c.agreed if a["slot"] == "injured"]  # 40 against 55 is a contradiction, not agreement
     assert "## Figures the sources agree on" in to_markdown(c) and "killed: 2" in to_markdown(c)
+
+
+def test_a_foreign_name_in_chinese_characters_is_the_same_speaker(demo_store):
+    from newsprism.compare.verdicts import sound_key
+
+    # pinyin of the transliteration against the Latin spelling, by sound classes
+    assert sound_key("de er jia duo") == sound_key("Delgado") and sound_key("pu en te") == sound_key("Puente")
+    assert sound_key("pa lei de si") == sound_key("Paredes") and sound_key("lan bu ka") == sound_key("Rabuka")
+    assert sound_key("pu en te") != sound_key("Paredes")
+    for first, speaker, chinese in (("d30", "Puente", "d32"), ("d01", "Delgado", "d04"), ("d09", "Paredes", "d11")):
+        c = compare(demo_store, story_of(demo_store, first))
+        names = xids(demo_store, c)
+        (match,) = [m for m in c.quotes if speaker in m.speaker]
+        assert chinese in {names[q["article_id"]] for q in match.quotes}, speaker

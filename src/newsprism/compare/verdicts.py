@@ -371,6 +371,7 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
                 key = _folded(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
                 by_speaker.setdefault(key, []).append((art, q))
                 shown.setdefault(key, q.speaker)
+    _merge_transliterations(by_speaker, shown)
     out = []
     for key, items in by_speaker.items():
         speaker = shown[key]
@@ -401,6 +402,76 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
             out.append(QuoteMatch(speaker, [_quoted(a, q) for a, q in (items[i] for i in kept)],
                                   round(sum(pair_sims) / len(pair_sims), 3)))
     return _voices(out, by_speaker, articles, extractions, encode)
+
+
+# Sound classes for matching a name across scripts: pinyin of a Chinese transliteration against the
+# Latin spelling (德尔加多 "de er jia duo" / Delgado, 普恩特 / Puente, 帕雷德斯 / Paredes)
+_SOUND = [("er", "l"), ("zh", "j"), ("ch", "c"), ("sh", "s"), ("ph", "f")]
+_CLASS = {**dict.fromkeys("lr", "L"), **dict.fromkeys("bp", "B"), **dict.fromkeys("dt", "D"),
+          **dict.fromkeys("gkcqjh", "G"), **dict.fromkeys("sxzy", "S"), **dict.fromkeys("fvw", "F"),
+          "m": "M", "n": "N", **dict.fromkeys("aeiou", "V")}
+
+
+def sound_key(latin: str) -> str:
+    """A name's consonant skeleton with vowels kept as one mark: runs collapsed, a vowel that pinyin adds
+    after a final consonant dropped ("si" in 帕雷德斯), an n before a consonant dropped (兰布卡 "lan bu ka"
+    / Rabuka)."""
+    text = _folded(latin)
+    for a, b in _SOUND:
+        text = text.replace(a, b)
+    classes = [_CLASS[c] for c in text if c in _CLASS]
+    out: list[str] = []
+    for i, c in enumerate(classes):
+        if out and out[-1] == c:
+            continue
+        if c == "N" and i + 1 < len(classes) and classes[i + 1] not in ("V", "N"):
+            continue
+        out.append(c)
+    if len(out) >= 3 and out[-1] == "V" and out[-2] == "S":
+        out.pop()
+    return "".join(out)
+
+
+def _edits(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+(?:·[\u4e00-\u9fff]+)*")
+
+
+def _merge_transliterations(by_speaker: dict, shown: dict) -> None:
+    """A foreign name written in Chinese characters (拉蒙·德尔加多, or a surname alone: 穆奇马) is one speaker with the
+    Latin name whose surname sounds the same: the same sound classes, or one apart for six classes or more.
+    The quotes must still say the same thing to be matched."""
+    from ..extract.entities import pinyin
+
+    def written(key: str) -> str | None:
+        """The speaker as the Chinese text writes it (拉蒙·德尔加多; 穆奇马, whose key is the pinyin "mu qima")."""
+        for art, q in by_speaker[key]:
+            if q.speaker_span is not None and q.speaker_span.field == "text":
+                mention = art.text[q.speaker_span.start : q.speaker_span.end]
+                if _CJK_NAME.fullmatch(mention.strip()):
+                    return mention.strip()
+        return None
+
+    chinese_of = {k: written(k) for k in by_speaker}
+    latin = {k: sound_key(k.split()[-1]) for k, zh in chinese_of.items() if zh is None and k.isascii() and k.split()}
+    for key, chinese in chinese_of.items():
+        if chinese is None:
+            continue
+        syllables = [pinyin(ch, False) for ch in chinese.split("·")[-1]]
+        if not all(syllables):
+            continue
+        mine = sound_key("".join(syllables))
+        allowed = 1 if len(mine) >= 6 else 0  # short skeletons must agree exactly (普恩特 / Puente: BVDV)
+        close = [k for k, theirs in latin.items() if len(mine) >= 4 and _edits(mine, theirs) <= allowed]
+        if len(close) == 1:  # one Latin name only: two would be a guess
+            by_speaker[close[0]].extend(by_speaker.pop(key))
 
 
 def _quoted(a: Article, q, said_by: str | None = None) -> dict:

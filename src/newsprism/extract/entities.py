@@ -77,7 +77,7 @@ def _cedict():
     return Dictionary()
 
 
-def _pinyin(ch: str, surname: bool) -> str | None:
+def pinyin(ch: str, surname: bool) -> str | None:
     """Toneless pinyin of one character; for a surname, the reading CC-CEDICT gives as "surname X"."""
     entry = _cedict().lookup(ch)
     if entry is None or not entry.definition_entries:
@@ -108,7 +108,7 @@ def gloss(name: str, kind: str) -> str:
     first = _cedict().lookup(name[0])
     if not (2 <= len(name) <= 3 and first and any(d.startswith("surname") for de in first.definition_entries for d in de.definitions)):
         return name  # not a Chinese name (岸田文雄 is Japanese: pinyin would be wrong, not a translation)
-    syllables = [_pinyin(ch, i == 0) for i, ch in enumerate(name)]
+    syllables = [pinyin(ch, i == 0) for i, ch in enumerate(name)]
     if not all(syllables):
         return name
     return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}".strip()
