@@ -73,3 +73,14 @@ def test_direct_quotes_in_other_european_languages(lang, text, speaker):
     (q,) = EuropeanQuotes(lang).find(text, "a")
     assert q.speaker == speaker and q.direct and text[q.content.start : q.content.end] == q.content_text
     assert text[q.speaker_span.start : q.speaker_span.end] == speaker
+
+
+def test_a_chinese_speaker_cut_to_one_character_runs_back_to_the_title():
+    # jiagu tags only 马 in "卫生部长穆奇马说": the speaker is 穆奇马, after the title 部长
+    from newsprism.extract.quotes import ChineseQuotes
+    from newsprism.model import Entity, Span
+
+    text = "赞比亚宣布疫情结束。卫生部长穆奇马说：“这场胜利属于社区。”"
+    at = text.index("马")
+    (q,) = ChineseQuotes().find(text, "a", [Entity(Span("a", at, at + 1), "马", "person", "马")])
+    assert text[q.speaker_span.start:q.speaker_span.end] == "穆奇马"

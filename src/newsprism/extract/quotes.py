@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entity, Quote, Span
+from .entities import gloss
 
 CUE_LEMMAS = frozenset("""
 say tell add state announce report claim argue insist explain note warn write declare predict suggest acknowledge
@@ -266,6 +267,10 @@ _ZH_DIRECT = re.compile(rf"({ZH_CUES})[：:，,]?\s*“([^”]{{4,}})”")
 _ZH_INDIRECT = re.compile(rf"({ZH_CUES})[：:，,]\s*([^“。！？]{{6,}}[。！？])")
 
 
+_ZH_NAME_CHAR = re.compile(r"[\u4e00-\u9fff·]")
+_ZH_TITLE_END = set("长人理统席官使员家任记裁士授师部的在和与据对向说表")  # 部长, 发言人, 总理, 总统, 主席 … end a title
+
+
 class ChineseQuotes:
     def find(self, text: str, article_id: str, entities: list[Entity]) -> list[Quote]:
         out = []
@@ -280,8 +285,17 @@ class ChineseQuotes:
                 if not speakers:
                     continue
                 sp = next((e for e in reversed(speakers) if e.kind == "person"), speakers[-1])
-                out.append(Quote(Span(article_id, sp.span.start, m.end()), Span(article_id, cs, ce), text[cs:ce],
-                                 m.group(1), direct, sp.canonical, sp.span, sp.kind))
+                name, span = sp.canonical, sp.span
+                if sp.kind == "person" and len(sp.text) == 1:
+                    # jiagu sometimes tags only the last character of a transliterated name ("卫生部长穆奇马说"
+                    # gives 马): the name runs back to the title before it
+                    start = span.start
+                    while start > clause_start and span.end - start < 6 and _ZH_NAME_CHAR.match(text[start - 1]) \
+                            and text[start - 1] not in _ZH_TITLE_END:
+                        start -= 1
+                    name, span = gloss(text[start : span.end], "person"), Span(article_id, start, span.end)
+                out.append(Quote(Span(article_id, span.start, m.end()), Span(article_id, cs, ce), text[cs:ce],
+                                 m.group(1), direct, name, span, sp.kind))
         out.sort(key=lambda q: q.span.start)
         return out
 
