@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cluster.features import STOPWORDS
-from ..extract.quantities import plain_number
+from ..extract.quantities import MEASURE, plain_number
 from ..model import Article, ClaimGroup, ClaimUnit, Extraction, Span
 from ..normalize import find_dateline
 
@@ -319,13 +319,10 @@ def omissions(groups: list[ClaimGroup], article_ids: list[str], report_of: dict[
     return out
 
 
-_FIGURE = re.compile(r"(?<![0-9A-Za-z.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?:\s*(万|亿))?")
-
-
 def _figures_in(text: str, start: int, times: list[tuple[int, int]]) -> dict[float, tuple[int, int, str]]:
     """The numbers a sentence states outside ``times`` (dates, clock times): value -> (start, end, text)."""
     out = {}
-    for m in _FIGURE.finditer(text):
+    for m in MEASURE.finditer(text):
         a, b = start + m.start(), start + m.end()
         if any(s < b and a < e for s, e in times):
             continue

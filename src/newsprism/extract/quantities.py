@@ -67,7 +67,9 @@ UNIT_WORDS = {
 }
 _UNIT_RE = {u: re.compile(r"^[\s-]*(?:" + "|".join(w.replace(" ", r"\s+") for w in words.split()) + r")(?![a-zà-ÿ])", re.I)
             for u, words in UNIT_WORDS.items()}
-_MEASURE = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d{3})*(?:[.,]\d+)?)\s*(万|亿)?")
+# a number as printed, with a Chinese scale word ("1,200", "30.000", "6,3", "15万"); the span ends at the
+# number or its scale word, not at the space after it
+MEASURE = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d{3})*(?:[.,]\d+)?)(?:\s*(万|亿))?")
 _MAGNITUDE = re.compile(r"(?:magnitude|magnitud|stärke|里氏)\s*(?:of\s+)?(\d(?:[.,]\d)?)|(\d(?:[.,]\d)?)\s*(?:级|-magnitude)", re.I)
 _PEOPLE_ES_DE = re.compile(r"(?:(?:al menos|más de|unos|mindestens|rund|über)\s+)?(\d+|dos|tres|cuatro|cinco|zwei|drei|vier|fünf)\s+(?:personas\s+|menschen\s+)?"
                            r"(muertos|fallecidos|heridos|tote|toten|verletzte|verletzten)\b", re.I)
@@ -191,7 +193,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         add(m.start(), m.end(), "money", value, CURRENCY.get(cur.lower(), cur))
     for m in _PERCENT.finditer(text):
         add(m.start(), m.end(), "percent", number_value(m.group(2)) if m.group(2) else float(m.group(1).replace(",", ".")), "%")
-    for m in _MEASURE.finditer(text):
+    for m in MEASURE.finditer(text):
         rest = text[m.end() : m.end() + 30]
         for unit, pattern in _UNIT_RE.items():
             hit = pattern.match(rest)
