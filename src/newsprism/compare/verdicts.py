@@ -101,18 +101,30 @@ def contradictions(articles: list[Article], extractions: list[Extraction | None]
         if len({v["article_id"] for v in values}) >= 2 and _values_clash(values):
             out.append(Contradiction("percent", values, f"the same claim (group {g.id}) carries different percent values"
                                      + _later_note(values)))
-    out += place_clashes(groups, by_id)
+    texts = _FoldedTexts()
+    out += place_clashes(groups, by_id, texts=texts)
     if encode is not None:
         out += dated_events(articles, extractions, encode, groups)
-        out += speaker_clashes(articles, extractions, encode)
+        out += speaker_clashes(articles, extractions, encode, texts)
     return out
+
+
+class _FoldedTexts(dict):
+    """An article's title and text folded (case, accents), once per comparison: several verdicts ask
+    whether a report names someone or somewhere anywhere."""
+
+    def of(self, art: Article) -> str:
+        if art.id not in self:
+            self[art.id] = fold_accents(f"{art.title or ''} {art.text}")
+        return self[art.id]
 
 
 SAME_WORDS = 0.8  # cosine of two quotations that are the same words (in one language; translations score lower)
 _PRONOUN = re.compile(r"^(?:he|she|they|him|her|it|他|她|他们|她们|él|ella|er|sie|il|elle|ele|ela|lui|lei)$", re.I)
 
 
-def speaker_clashes(articles: list[Article], extractions: list[Extraction | None], encode) -> list[Contradiction]:
+def speaker_clashes(articles: list[Article], extractions: list[Extraction | None], encode,
+                    texts: _FoldedTexts | None = None) -> list[Contradiction]:
     """The same quoted words given to two different people. Only when both reports name the speaker in
     full at the quote (not "he", not a surname alone), the words are long enough to be one person's, and
     neither report names the other's speaker anywhere: a spokesman quoting his principal, or a name inside
@@ -131,15 +143,15 @@ def speaker_clashes(articles: list[Article], extractions: list[Extraction | None
         return []
     vecs = encode([q.content_text[:400] for _, q in items])
     sims = vecs @ vecs.T
-    texts = {a.id: _folded(f"{a.title or ''} {a.text}") for a, _ in items}
+    texts = texts if texts is not None else _FoldedTexts()
     out, seen = [], set()
     for i, (a, qa) in enumerate(items):
         for j in range(i + 1, len(items)):
             b, qb = items[j]
             if a.id == b.id or sims[i, j] < SAME_WORDS:
                 continue
-            sa, sb = _folded(qa.speaker), _folded(qb.speaker)
-            if sa == sb or sa.split()[-1] in texts[b.id] or sb.split()[-1] in texts[a.id]:
+            sa, sb = fold_accents(qa.speaker), fold_accents(qb.speaker)
+            if sa == sb or sa.split()[-1] in texts.of(b) or sb.split()[-1] in texts.of(a):
                 continue
             key = tuple(sorted((sa, sb)))
             if key in seen:
@@ -178,21 +190,16 @@ def _names(text: str, e, place) -> bool:
     return any(fold(n) in text for n in {e.text, e.canonical, place.name} if len(fold(n)) >= 3)
 
 
-def place_clashes(groups: list[ClaimGroup], by_id: dict, gazetteer=None) -> list[Contradiction]:
+def place_clashes(groups: list[ClaimGroup], by_id: dict, gazetteer=None,
+                  texts: _FoldedTexts | None = None) -> list[Contradiction]:
     """One aligned claim, placed far apart by two reports ("near Zaragoza" / "near Huesca"): see places.py."""
     if not any(len(g.articles) >= 2 for g in groups):
         return []  # a story of one report: no need to load the gazetteer
     gazetteer = gazetteer or default_gazetteer()
     if gazetteer is None:
         return []
+    texts = texts if texts is not None else _FoldedTexts()
     out = []
-    texts: dict[str, str] = {}
-
-    def folded(art: Article) -> str:
-        if art.id not in texts:
-            texts[art.id] = fold_accents(f"{art.title or ''} {art.text}")
-        return texts[art.id]
-
     for g in groups:
         if len(g.articles) < 2:
             continue
@@ -215,7 +222,7 @@ def place_clashes(groups: list[ClaimGroup], by_id: dict, gazetteer=None) -> list
                 picked = [next(x for x in side if x[2] == place) for side, place in zip((named[i], named[j]), clash)]
                 # a place the other report names too, anywhere, is not a disagreement about where
                 (art_a, e_a, p_a), (art_b, e_b, p_b) = picked
-                if _names(folded(art_b), e_a, p_a) or _names(folded(art_a), e_b, p_b):
+                if _names(texts.of(art_b), e_a, p_a) or _names(texts.of(art_a), e_b, p_b):
                     continue
                 for art, e, place in picked:
                     sides.setdefault(art.id, (_value(art, e.span, place.name, e.text), place))
@@ -368,7 +375,7 @@ def quote_matches(articles: list[Article], extractions: list[Extraction | None],
     for art, ex in zip(articles, extractions):
         for q in ex.quotes if ex else []:
             if q.speaker and q.speaker_kind == "person":
-                key = _folded(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
+                key = fold_accents(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
                 by_speaker.setdefault(key, []).append((art, q))
                 shown.setdefault(key, q.speaker)
     _merge_transliterations(by_speaker, shown)
@@ -416,7 +423,7 @@ def sound_key(latin: str) -> str:
     """A name's consonant skeleton with vowels kept as one mark: runs collapsed, a vowel that pinyin adds
     after a final consonant dropped ("si" in 帕雷德斯), an n before a consonant dropped (兰布卡 "lan bu ka"
     / Rabuka)."""
-    text = _folded(latin)
+    text = fold_accents(latin)
     for a, b in _SOUND:
         text = text.replace(a, b)
     classes = [_CLASS[c] for c in text if c in _CLASS]
@@ -513,10 +520,10 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
               if q.speaker and q.speaker_kind != "person" and (q.speaker_kind == "place" or _STATE.search(q.speaker))]
     if not voices:
         return matches
-    texts = {a.id: _folded(a.text) for a, _ in voices}
+    texts = {a.id: fold_accents(a.text) for a, _ in voices}
     # only people some report of a state voice names as speaking for a state: then few quotes to embed
     people = [(a, q) for items in by_speaker.values() for a, q in items
-              if any(_speaks_for(t, _folded(q.speaker)) for t in texts.values())]
+              if any(_speaks_for(t, fold_accents(q.speaker)) for t in texts.values())]
     if not people:
         return matches
     vecs = encode([q.content_text[:400] for _, q in voices + people])
@@ -524,7 +531,7 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
     for i, (b, qv) in enumerate(voices):
         order = np.argsort(-sims[i])
         best = next((int(j) for j in order if sims[i, j] >= INSTITUTION_MATCH and people[j][0].id != b.id
-                     and _speaks_for(texts[b.id], _folded(people[j][1].speaker))), None)
+                     and _speaks_for(texts[b.id], fold_accents(people[j][1].speaker))), None)
         if best is None:
             continue
         a, qp = people[best]
@@ -536,8 +543,6 @@ def _voices(matches: list[QuoteMatch], by_speaker: dict, articles: list[Article]
             match.quotes.append(voice)
     return matches
 
-
-_folded = fold_accents
 
 
 def timeline(articles: list[Article], extractions: list[Extraction | None]) -> list[TimelineEntry]:
