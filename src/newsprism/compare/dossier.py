@@ -31,6 +31,11 @@ def _source(a: dict, src: dict[str, str]) -> str:
     return f"{a['source']} (copy of {src.get(copy, copy)}, {copy[:8]})" if copy else a["source"]
 
 
+def _agreed_by(a: dict) -> str:
+    """Who states an agreed figure: every report, or those that state it (the rest are silent)."""
+    return "every source" if a["everyone"] else f"{len(a['values'])} sources, none saying otherwise"
+
+
 def to_json(c: StoryComparison) -> str:
     return json.dumps(c.to_dict(), ensure_ascii=False, indent=2)
 
@@ -55,9 +60,8 @@ def to_markdown(c: StoryComparison) -> str:
     if c.agreed:
         out += ["", "## Figures the sources agree on", ""]
         for a in c.agreed:
-            who = "every source" if a["everyone"] else f"{len(a['values'])} sources, none saying otherwise"
             spans = "; ".join(f"\u201c{v['text']}\u201d in {v['source']} {_cite(v['span'])}" for v in a["values"])
-            out.append(f"- **{a['slot']}: {_fmt(a['value'])}** ({who}): {spans}")
+            out.append(f"- **{a['slot']}: {_fmt(a['value'])}** ({_agreed_by(a)}): {spans}")
     for label, title in (("consensus", "Reported by every source"), ("partial", "Reported by some sources"),
                          ("unique", "Reported by one source")):
         groups = [g for g in c.groups if g.label == label]
@@ -140,10 +144,9 @@ def html_body(c: StoryComparison, article_link: str | None = None) -> str:
     if c.agreed:
         parts.append("<h2>Figures the sources agree on</h2><ul>")
         for a in c.agreed:
-            who = "every source" if a["everyone"] else f"{len(a['values'])} sources, none saying otherwise"
             spans = "; ".join(f"“{e(v['text'])}” — {e(v['source'])} <span class=cite>{e(_cite(v['span']))}</span>"
                               for v in a["values"])
-            parts.append(f"<li class=c><b>{e(a['slot'])}: {e(_fmt(a['value']))}</b> ({who}): {spans}</li>")
+            parts.append(f"<li class=c><b>{e(a['slot'])}: {e(_fmt(a['value']))}</b> ({e(_agreed_by(a))}): {spans}</li>")
         parts.append("</ul>")
     parts.append("<h2>Coverage: claims × sources</h2><table class=matrix><tr><th>claim</th>"
                  + "".join(f"<th title='{e(src[a])}'>{i}</th>" for i, a in enumerate(cols, 1)) + "</tr>")
