@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Quantity, Span
+from .patterns import AnyCase
 
 NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -31,28 +32,28 @@ _AGE = r"(?:\d{1,3}-year-old\s+)?"
 _ROLE_AFTER = r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed|fatally\s+(?:shot|wounded|injured|stabbed))"
 _F = re.IGNORECASE
 PATTERNS = [
-    re.compile(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
-               rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b", _F),
+    AnyCase(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
+               rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b"),
     # "three men and a woman were wounded": the counts add up
-    re.compile(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
+    AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
-    re.compile(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b", _F),
+    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    re.compile(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})(?:\s+{_AGE}{_WHO}\b|(?=\s*(?:[.,;]|and\b|$)))", _F),
-    re.compile(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b", _F),
-    re.compile(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
-               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", _F),
+    AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})(?:\s+{_AGE}{_WHO}\b|(?=\s*(?:[.,;]|and\b|$)))"),
+    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b"),
+    AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
+               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
     # "the number of people injured ... rose to 55" (an update states the new figure this way)
-    re.compile(rf"\bnumber of\s+(?:{_WHO}\s+)?(killed|dead|injured|wounded|hurt|missing|arrested|detained)\b(?:[^.;]|\.(?=\d)){{0,80}}?"
+    AnyCase(rf"\bnumber of\s+(?:{_WHO}\s+)?(killed|dead|injured|wounded|hurt|missing|arrested|detained)\b(?:[^.;]|\.(?=\d)){{0,80}}?"
                rf"(?P<update>\b(?:rose|risen|rises|climbed|climbs|jumped|reached|increased|stands|stood|is|was|has risen|had risen)"
-               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b", _F),
+               rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty))\b"),
 ]
 # an amount: "200,000" or "1.1" (a comma after it ends the amount: "$200,000, the report said")
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MONEY = re.compile(rf"(?:(US\$|\$|€|£|¥|USD|EUR|GBP|RMB|CNY)\s?({_AMOUNT})(?:\s*(million|billion|trillion|m|bn)\b)?)"
+_MONEY = AnyCase(rf"(?:(us\$|\$|€|£|¥|usd|eur|gbp|rmb|cny)\s?({_AMOUNT})(?:\s*(million|billion|trillion|m|bn)\b)?)"
                     rf"|({_AMOUNT})\s*(million|billion|trillion|millionen|milliarden|millones|mil millones)?\s*(?:de\s+)?"
-                    r"(dollars|euros?|pounds|yuan|yen|dólares|Dollar)\b", _F)
-_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|个百分点)|百分之([一二三四五六七八九十\d]+)", _F)
+                    r"(dollars|euros?|pounds|yuan|yen|dólares|dollar)\b")
+_PERCENT = AnyCase(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent|per cent|个百分点)|百分之([一二三四五六七八九十\d]+)")
 _ZH_PEOPLE = re.compile(r"(死亡|遇难|丧生|受伤|伤|被捕|失踪)\s*(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)|(\d+|[一二三四五六七八九十两]+)\s*(?:人|名)[^，。]{0,4}?(死亡|遇难|丧生|受伤|被捕|失踪)")
 _ZH_ROLE = {"死亡": "killed", "遇难": "killed", "丧生": "killed", "受伤": "injured", "伤": "injured", "被捕": "arrested", "失踪": "missing"}
 _ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "十": 10}
@@ -70,19 +71,18 @@ _UNIT_RE = {u: re.compile(r"^[\s-]*(?:" + "|".join(w.replace(" ", r"\s+") for w 
 # a number as printed, with a Chinese scale word ("1,200", "30.000", "6,3", "15万"); the span ends at the
 # number or its scale word, not at the space after it
 MEASURE = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d{3})*(?:[.,]\d+)?)(?:\s*(万|亿))?")
-_MAGNITUDE = re.compile(r"(?:magnitude|magnitud|stärke|里氏)\s*(?:of\s+)?(\d(?:[.,]\d)?)|(\d(?:[.,]\d)?)\s*(?:级|-magnitude)", re.I)
-_PEOPLE_ES_DE = re.compile(r"(?:(?:al menos|más de|unos|mindestens|rund|über)\s+)?(\d+|dos|tres|cuatro|cinco|zwei|drei|vier|fünf)\s+(?:personas\s+|menschen\s+)?"
-                           r"(muertos|fallecidos|heridos|tote|toten|verletzte|verletzten)\b", re.I)
+_MAGNITUDE = AnyCase(r"(?:magnitude|magnitud|stärke|里氏)\s*(?:of\s+)?(\d(?:[.,]\d)?)|(\d(?:[.,]\d)?)\s*(?:级|-magnitude)")
+_PEOPLE_ES_DE = AnyCase(r"(?:(?:al menos|más de|unos|mindestens|rund|über)\s+)?(\d+|dos|tres|cuatro|cinco|zwei|drei|vier|fünf)\s+(?:personas\s+|menschen\s+)?"
+                           r"(muertos|fallecidos|heridos|tote|toten|verletzte|verletzten)\b")
 _ES_DE_ROLE = {"muertos": "killed", "fallecidos": "killed", "heridos": "injured", "tote": "killed", "toten": "killed",
                "verletzte": "injured", "verletzten": "injured"}
 # "nobody was hurt" in the other languages: a toll of zero, which another report's figure can contradict
-_NONE = re.compile(
+_NONE = AnyCase(
     r"(?:无人|没有人|未造成(?:任何)?人员|未造成|无)(死亡|遇难|受伤|伤亡)"
     r"|\b(?:no hubo|no se registraron|sin|ningún|ningun|não houve|sem|nenhum|aucun|pas de|nessun|non ci sono(?: stati)?)\s+"
     r"(muertos?|heridos?|víctimas|feridos?|mortos?|blessés?|morts?|feriti|ferito|morti|vittime)\b"
     r"|\b(verletzt|getötet|verwundet) wurde niemand\b|\bniemand wurde (verletzt|getötet)\b"
-    r"|\bkeine (Verletzten|Toten|Todesopfer)\b|\bpersonne n'a été (blessé|tué)e?\b|\bninguém (?:ficou|foi) (ferido|morto)\b",
-    re.I)
+    r"|\bkeine (verletzten|toten|todesopfer)\b|\bpersonne n'a été (blessé|tué)e?\b|\bninguém (?:ficou|foi) (ferido|morto)\b")
 _NONE_ROLE = {"死亡": "killed", "遇难": "killed", "受伤": "injured", "伤亡": "killed", "muerto": "killed",
               "muertos": "killed", "víctimas": "killed", "morto": "killed", "mortos": "killed", "mort": "killed",
               "morts": "killed", "morti": "killed", "vittime": "killed", "getötet": "killed", "toten": "killed",
@@ -137,10 +137,11 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         taken.append((start, end))
         out.append(Quantity(Span(article_id, offset + start, offset + end), text[start:end], kind, value, unit, role))
 
+    low = text.lower()
     # Patterns in order of precedence (an earlier match wins an overlap): none, coordinated counts,
     # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N".
     for i, pattern in enumerate(PATTERNS):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, low):
             if i == 0:
                 value, role = 0.0, ROLES.get((m.group(1) or m.group(2)).lower(), "injured")
             elif i == 1:
@@ -169,19 +170,19 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         add(m.start(), m.end(), "people", number_value(num), None, _ZH_ROLE.get(role_word, "other"))
-    for m in _PEOPLE_ES_DE.finditer(text):
+    for m in _PEOPLE_ES_DE.finditer(text, low):
         word = m.group(1).lower()
         value = float(_ES_DE_NUM[word]) if word in _ES_DE_NUM else number_value(word)
         add(m.start(), m.end(), "people", value, None, _ES_DE_ROLE[m.group(2).lower()])
-    for m in _NONE.finditer(text):
+    for m in _NONE.finditer(text, low):
         word = next(g for g in m.groups() if g).lower()
         add(m.start(), m.end(), "people", 0.0, None, _NONE_ROLE.get(word, "injured"))
-    for m in _MAGNITUDE.finditer(text):
+    for m in _MAGNITUDE.finditer(text, low):
         add(m.start(), m.end(), "number", float((m.group(1) or m.group(2)).replace(",", ".")), "magnitude")
     _MONEY_ZH = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(美元|欧元|元|人民币)")
     for m in _MONEY_ZH.finditer(text):
         add(m.start(), m.end(), "money", plain_number(m.group(1), m.group(2)), CURRENCY.get(m.group(3)))
-    for m in _MONEY.finditer(text):
+    for m in _MONEY.finditer(text, low):
         if m.group(2):
             cur, amount, scale = m.group(1), m.group(2), m.group(3)
         else:
@@ -191,7 +192,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         except ValueError:
             continue
         add(m.start(), m.end(), "money", value, CURRENCY.get(cur.lower(), cur))
-    for m in _PERCENT.finditer(text):
+    for m in _PERCENT.finditer(text, low):
         add(m.start(), m.end(), "percent", number_value(m.group(2)) if m.group(2) else float(m.group(1).replace(",", ".")), "%")
     for m in MEASURE.finditer(text):
         rest = text[m.end() : m.end() + 30]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..model import Span, TimeExpr
+from .patterns import AnyCase
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -77,12 +78,11 @@ class EnglishTimex:
     """Find and normalise English time expressions. ``dct``: the publication date (None: unanchored)."""
 
     def __init__(self) -> None:
-        f = re.IGNORECASE
-        P = []  # (pattern, handler)
+        P = []  # (pattern, handler); handlers read the case as written from ``ctx``, the text
 
         def rule(pattern: str):
             def deco(fn):
-                P.append((re.compile(pattern, f), fn))
+                P.append((AnyCase(pattern), fn))
                 return fn
             return deco
 
@@ -123,7 +123,7 @@ class EnglishTimex:
             word = m.group(2).lower().rstrip(".")
             if word == "may" and not m.group(3) and not m.group(1) and not re.search(r"\b(in|of|since|until|by|last|next|this|early|late|mid|during)\s+$", ctx[max(0, m.start() - 12) : m.start()], re.I):
                 return None  # the verb "may"
-            if word in ("mar", "jan", "jun", "jul", "oct", "dec", "sep", "aug", "nov", "feb", "apr") and not m.group(0)[0].isupper():
+            if word in ("mar", "jan", "jun", "jul", "oct", "dec", "sep", "aug", "nov", "feb", "apr") and not ctx[m.start()].isupper():
                 return None
             mo = _month_num(word)
             mod = _modifier(m.group(1))
@@ -315,8 +315,9 @@ class EnglishTimex:
 
     def find(self, text: str, dct: date | None, article_id: str = "", offset: int = 0) -> list[TimeExpr]:
         cands: list[_Match] = []
+        low = text.lower()
         for order, (pattern, fn) in enumerate(self.rules):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, low):
                 got = fn(m, dct, text)
                 if got is None:
                     continue
