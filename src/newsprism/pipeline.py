@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -12,6 +13,8 @@ from .ingest import IngestOptions, read_inputs
 from .model import Article, Rejection
 from .normalize import NormalizeContext, normalize
 from .store import Store
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
@@ -125,6 +128,7 @@ class ClusterReport:
 
 
 CHUNK = 256
+PIECE = 16  # articles a process takes at a time when two share the extraction
 LOOKAHEAD = 2  # chunks being encoded ahead of the one being clustered
 
 
@@ -273,9 +277,11 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     """Extract entities, quotes, times and quantities from every article that has no current extraction
     (none yet, an older extractor version, or a text changed since). ``redo``: all articles again.
 
-    On two or more cores and enough articles, half of each chunk goes to a child process
-    (``python -m newsprism.extract``) while this one does the other half."""
+    On two or more cores and enough articles, a child process (``python -m newsprism.extract``) shares
+    the work: both take the next piece of ``PIECE`` articles as they finish one, so neither waits for the
+    other (the child starts seconds late, loading its models, and a piece's cost varies)."""
     import os
+    from collections import deque
 
     from .extract import VERSION, Extractor
     from .model import Extraction
@@ -291,24 +297,45 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
         from .workers import Worker
 
         worker = Worker("newsprism.extract", name="extractor")
-    try:
-        for k in range(0, len(ids), CHUNK):
-            chunk = store.get_articles(ids[k : k + CHUNK])
-            half = len(chunk) // 2 if worker else 0
-            future = worker.submit([a.to_dict() for a in chunk[:half]]) if worker and half else None
-            done = list(extractor.run(chunk[half:]))
-            if future is not None:
-                done = [Extraction.from_dict(d) for d in future.result()] + done
-            for ex in done:
-                report.articles += 1
-                report.entities += len(ex.entities)
-                report.quotes += len(ex.quotes)
-                report.times += len(ex.times)
-                report.garbled_times += sum("garbled" in t.flags for t in ex.times)
-                report.quantities += len(ex.quantities)
-            store.put_extractions(done)  # committed per chunk: an interruption keeps what is done
+    pieces = deque(ids[k : k + PIECE] for k in range(0, len(ids), PIECE))
+    inflight: deque = deque()  # (the piece's articles, the child's future)
+    finished: list[Extraction] = []
+
+    def keep(done: list[Extraction], force: bool = False) -> None:
+        finished.extend(done)
+        for ex in done:
+            report.articles += 1
+            report.entities += len(ex.entities)
+            report.quotes += len(ex.quotes)
+            report.times += len(ex.times)
+            report.garbled_times += sum("garbled" in t.flags for t in ex.times)
+            report.quantities += len(ex.quantities)
+        if finished and (force or len(finished) >= CHUNK):
+            store.put_extractions(finished)  # committed as it goes: an interruption keeps what is done
             if progress:
-                progress(report.articles, len(ids), chunk[-1].origin if chunk else "")
+                progress(report.articles, len(ids), "")
+            finished.clear()
+
+    def from_child(arts: list[Article], future) -> list[Extraction]:
+        try:
+            return [Extraction.from_dict(d) for d in future.result()]
+        except RuntimeError as exc:  # the child failed on this piece (or stopped): this process does it
+            log.warning("%s; extracting %d articles here", exc, len(arts))
+            return list(extractor.run(arts))
+
+    try:
+        while pieces or inflight:
+            # Two pieces queued for the child keep it busy while this process works or writes.
+            while worker is not None and len(inflight) < 2 and pieces:
+                arts = store.get_articles(pieces.popleft())
+                inflight.append((arts, worker.submit([a.to_dict() for a in arts])))
+            if pieces:
+                keep(list(extractor.run(store.get_articles(pieces.popleft()))))
+            else:
+                keep(from_child(*inflight.popleft()))
+            while inflight and inflight[0][1].done():
+                keep(from_child(*inflight.popleft()))
+        keep([], force=True)
     finally:
         if worker is not None:
             worker.close()

@@ -83,3 +83,30 @@ def test_a_headline_toll_comes_first_with_a_title_span():
     first = ex.quantities[0]
     assert first.span.field == "title" and art.title[first.span.start : first.span.end] == first.text
     assert any(q.span.field == "text" and q.value == 1.0 for q in ex.quantities)  # the text's own figure stays
+
+
+def test_a_piece_the_second_process_fails_on_is_extracted_here(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+
+    import newsprism.workers
+    from newsprism.store import open_store
+
+    class Broken:  # a child that stopped: every future it gives fails
+        def __init__(self, *args, **kwargs):
+            self.submitted = 0
+
+        def submit(self, request):
+            self.submitted += 1
+            f = Future()
+            f.set_exception(RuntimeError("the background extractor stopped (exit 1)"))
+            return f
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(newsprism.workers, "Worker", Broken)
+    store = open_store(tmp_path / "x.db")
+    ingest([str(demo.corpus_path())], store)
+    report = extract(store, background=True)
+    assert report.articles == 40
+    assert store.unextracted_ids(report.version) == []
