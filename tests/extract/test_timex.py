@@ -74,3 +74,16 @@ def test_chinese_numbers_with_a_counter_are_not_days():
 
     got = [t.text for t in ChineseTimex().find("成都地铁30号线今天开通，首日客流12万人次。", DCT, "a")]
     assert "今天" in got and not any("30号" in g for g in got)
+
+
+@pytest.mark.parametrize("lang,text,start,end", [
+    ("es", "El festival se celebrará del 19 al 25 de abril.", "19", "25 de abril"),
+    ("de", "Die Messe läuft vom 19. bis 25. April 2026.", "19", "25. April 2026"),
+    ("fr", "Le festival a lieu du 19 au 25 avril.", "19", "25 avril"),
+])
+def test_a_range_that_names_its_month_once_keeps_its_first_day(lang, text, start, end):
+    from newsprism.extract.timex import EuropeanTimex
+
+    found = EuropeanTimex(lang).find(text, date(2026, 3, 24), "a")
+    assert [(t.text, t.value) for t in found] == [(start, "2026-04-19"), (end, "2026-04-25")]
+    assert text[found[0].span.start : found[0].span.end] == "19"

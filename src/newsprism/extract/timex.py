@@ -396,6 +396,8 @@ class EuropeanTimex:
         day, year = r"(?:[12]\d|3[01]|0?[1-9])", _YEAR
         self.day_month = re.compile(rf"\b({day})(?:\.|º|er)?\s+(?:de\s+|di\s+)?({names})(?:,?\s+(?:de\s+|del\s+)?({year}))?\b", re.I)
         self.month_year = re.compile(rf"\b({names})\s+(?:de\s+|del\s+|di\s+)?({year})\b", re.I)
+        # the first day of a range that names its month once: "del 19 al 25 de abril", "vom 19. bis 25. April"
+        self.range_start = re.compile(rf"\b({day})(?:\.|º|er)?\s*(?:al|au|bis|a|-|–)\s*(?=({day})(?:\.|º|er)?\s+(?:de\s+|di\s+)?({names})\b)", re.I)
 
     def find(self, text: str, dct: date | None, article_id: str = "", offset: int = 0) -> list[TimeExpr]:
         found: list[TimeExpr] = []
@@ -408,6 +410,14 @@ class EuropeanTimex:
             found.append(TimeExpr(Span(article_id, offset + m.start(), offset + m.end()), m.group(0), "DATE", value,
                                   anchor, None, [] if y and (m.group(3) or dct) else ["unanchored"]))
             taken.append((m.start(), m.end()))
+        ends = {t.span.start - offset: t for t in found}
+        for m in self.range_start.finditer(text):
+            end = ends.get(m.end())
+            if end is None:
+                continue
+            value = end.value[:8] + f"{int(m.group(1)):02d}"  # the end's year and month
+            found.append(TimeExpr(Span(article_id, offset + m.start(1), offset + m.end(1)), m.group(1), "DATE", value,
+                                  anchor, None, list(end.flags)))
         for m in self.month_year.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
