@@ -128,8 +128,8 @@ class Quote:
     """Direct ("...", she said) or indirect (Mao said Asia was ...) speech."""
 
     span: Span  # the whole attribution: speaker, cue and content
-    content: Span
-    content_text: str
+    content: Span  # a quotation that goes on after its "she said": from its first passage to its last
+    content_text: str  # the words said (the passages of a continued quotation, joined without the cue)
     cue: str
     direct: bool
     speaker: str | None  # canonical name when the text allows, else the words used ("the ministry")

@@ -84,3 +84,20 @@ def test_a_chinese_speaker_cut_to_one_character_runs_back_to_the_title():
     at = text.index("马")
     (q,) = ChineseQuotes().find(text, "a", [Entity(Span("a", at, at + 1), "马", "person", "马")])
     assert text[q.speaker_span.start:q.speaker_span.end] == "穆奇马"
+
+
+def test_a_quotation_that_goes_on_after_its_attribution_is_one_statement():
+    text = ("Rescuers searched the bay overnight.\n\n"
+            "\"We are still looking for four people,\" coast guard spokesman Ramon Delgado told reporters on Friday. "
+            "\"The weather made the rescue very difficult.\"\n\n"
+            "\"Nobody should sail tomorrow.\"\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    ex = next(Extractor().run([art]))
+    delgado = [q for q in ex.quotes if q.speaker == "Ramon Delgado"]
+    assert len(delgado) == 1
+    q = delgado[0]
+    # the content runs from the first passage to the last; its words leave out the attribution
+    assert text[q.content.start : q.content.end].endswith("very difficult.")
+    assert q.content_text == "We are still looking for four people, The weather made the rescue very difficult."
+    # a passage in a paragraph of its own is not taken as the same statement
+    assert not any("Nobody should sail" in x.content_text for x in delgado)

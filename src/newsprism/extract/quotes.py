@@ -32,6 +32,7 @@ STRONG_CUES = frozenset("say tell add state announce report claim argue insist e
 QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
+CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
 director chairman chairwoman ambassador general premier chancellor governor mayor""".split())
 
@@ -111,8 +112,19 @@ class SpacyQuotes:
         for seg in segments:
             if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes):
                 continue
-            # A quote that continues one just attributed ('"...," X told reporters. "More words."') is
-            # still X's; otherwise the attribution that follows it is.
+            # A quotation that goes on after its attribution ('"...," X told reporters. "More words."')
+            # is one statement: its content runs on to the end of the new passage, as annotators mark it.
+            go_on = [q for q in quotes if q.direct and q.speaker and 0 <= seg[0] - q.span.end <= CONTINUED_WITHIN
+                     and "\n" not in text[q.span.end : seg[0]]
+                     and not any(c in _between_quotes(text[q.span.end : seg[0]]) for c in "\"“”«»„")]
+            if go_on:
+                q = go_on[-1]
+                q.content = Span(article_id, q.content.start, seg[1])
+                q.span = Span(article_id, q.span.start, max(q.span.end, seg[1]))
+                q.content_text = f"{q.content_text} {text[seg[0] : seg[1]]}"  # the speaker's words, not the cue's
+                continue
+            # A passage right after an indirect attribution is still its speaker's; otherwise the
+            # attribution that follows it is.
             before = [q for q in quotes if q.speaker and 0 <= seg[0] - q.span.end <= 4 and "\n" not in text[q.span.end : seg[0]]]
             near = before[-1:] or [q for q in quotes if q.speaker and 0 <= q.span.start - seg[1] <= 300]
             if near:
@@ -187,6 +199,11 @@ class SpacyQuotes:
         hi = max(content[1], sp_end, at + len(tok.text))
         return Quote(Span(article_id, lo, hi), Span(article_id, *content), text[content[0] : content[1]], cue, direct,
                      speaker, Span(article_id, sp_start, sp_end), kind)
+
+
+def _between_quotes(gap: str) -> str:
+    """The text between two quoted passages without the marks that close the first and open the second."""
+    return gap.strip().strip("\"“”«»„").strip()
 
 
 def _subtree_span(tok, off: int = 0) -> tuple[int, int]:
