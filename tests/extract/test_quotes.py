@@ -101,3 +101,11 @@ def test_a_quotation_that_goes_on_after_its_attribution_is_one_statement():
     assert q.content_text == "We are still looking for four people, The weather made the rescue very difficult."
     # a passage in a paragraph of its own is not taken as the same statement
     assert not any("Nobody should sail" in x.content_text for x in delgado)
+
+
+def test_doubled_apostrophes_mark_a_quotation():
+    text = "''The plant will stay open for at least two more years,'' said Maria Lopez, the plant manager.\n"
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    q = by_content(next(Extractor().run([art])), "stay open")
+    assert q.direct and q.speaker == "Maria Lopez"
+    assert q.content_text == "The plant will stay open for at least two more years,"  # as inside the marks

@@ -29,7 +29,9 @@ predict caution signal point demand threaten propose recommend
 """.split())
 STRONG_CUES = frozenset("say tell add state announce report claim argue insist explain note warn write declare".split())
 # Straight quotes pair within a paragraph only: one stray mark must not shift every pairing after it.
-QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]")
+# Doubled apostrophes (''...'', ``...'') are how the New York Times archive and TeX-style text mark quotes.
+QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]"
+                         r"|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
@@ -41,7 +43,7 @@ def quote_segments(text: str) -> list[tuple[int, int]]:
     """Character spans of quoted passages (inside the marks)."""
     out = []
     for m in QUOTE_PAIRS.finditer(text):
-        g = next(i for i in range(1, 5) if m.group(i) is not None)
+        g = next(i for i in range(1, 6) if m.group(i) is not None)
         if len(m.group(g).split()) >= 4:  # a quoted phrase ("high vigilance", a title) is a term, not speech
             out.append((m.start(g), m.end(g)))
     return out
@@ -116,7 +118,7 @@ class SpacyQuotes:
             # is one statement: its content runs on to the end of the new passage, as annotators mark it.
             go_on = [q for q in quotes if q.direct and q.speaker and 0 <= seg[0] - q.span.end <= CONTINUED_WITHIN
                      and "\n" not in text[q.span.end : seg[0]]
-                     and not any(c in _between_quotes(text[q.span.end : seg[0]]) for c in "\"“”«»„")]
+                     and not _quoted(_between_quotes(text[q.span.end : seg[0]]))]
             if go_on:
                 q = go_on[-1]
                 q.content = Span(article_id, q.content.start, seg[1])
@@ -203,7 +205,12 @@ class SpacyQuotes:
 
 def _between_quotes(gap: str) -> str:
     """The text between two quoted passages without the marks that close the first and open the second."""
-    return gap.strip().strip("\"“”«»„").strip()
+    return gap.strip().strip("\"“”«»„'`").strip()
+
+
+def _quoted(part: str) -> bool:
+    """Whether a stretch of text holds a quotation mark."""
+    return any(q in part for q in "\"“”«»„") or "''" in part
 
 
 def _subtree_span(tok, off: int = 0) -> tuple[int, int]:
@@ -247,7 +254,7 @@ CUE_FORMS = {**_learned_forms(), **_cue_forms()}
 def may_attribute(sentence: str) -> bool:
     """Whether a sentence can hold an attribution (a cue word or a quotation mark): only those get
     the dependency parse, which is most of the extraction's cost."""
-    if any(q in sentence for q in "\"“”«„"):
+    if _quoted(sentence):
         return True
     return "according" in sentence or any(w in CUE_FORMS for w in re.findall(r"[a-z]+", sentence.lower()))
 
