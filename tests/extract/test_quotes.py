@@ -109,3 +109,12 @@ def test_doubled_apostrophes_mark_a_quotation():
     q = by_content(next(Extractor().run([art])), "stay open")
     assert q.direct and q.speaker == "Maria Lopez"
     assert q.content_text == "The plant will stay open for at least two more years,"  # as inside the marks
+
+
+def test_a_cue_that_interrupts_its_clause_attributes_the_clause():
+    text = ("The mayor met the union on Monday.\n\n"
+            "The new terminal, Mayor Ahmed Aboutaleb said, would not open before the end of next year.\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    q = by_content(next(Extractor().run([art])), "would not open")
+    assert q.speaker == "Ahmed Aboutaleb" and not q.direct
+    assert q.content_text == "The new terminal would not open before the end of next year"  # the cue left out

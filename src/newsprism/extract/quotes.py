@@ -159,6 +159,7 @@ class SpacyQuotes:
         s_start, s_end = off + sent.start_char, off + sent.end_char
         # the content: a clausal complement, else quoted text in this sentence (or right before it)
         content = None
+        words = None  # the words said, where the content span also holds the cue
         direct = False
         if according:
             head = tok.head
@@ -178,6 +179,12 @@ class SpacyQuotes:
             if seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
                 content, direct = seg, True
                 used.add(seg)
+            elif content is None and tok.dep_ == "parataxis":
+                # "At the time, she said, Grayson was trying ...": the clause the cue interrupts or closes
+                a0, a1 = _subtree_span(tok, off)
+                cs, ce = _subtree_span(tok.head, off)
+                content = _trim(text, cs, ce)
+                words = " ".join(text[x:y] for x, y in (_trim(text, cs, a0), _trim(text, a1, ce)) if y > x)
             elif content is None:
                 if comp is not None and lemma not in STRONG_CUES:
                     content = _trim(text, *_subtree_span(comp, off))
@@ -199,7 +206,7 @@ class SpacyQuotes:
         cue = "according to" if according else tok.text
         lo = min(content[0], sp_start, at)
         hi = max(content[1], sp_end, at + len(tok.text))
-        return Quote(Span(article_id, lo, hi), Span(article_id, *content), text[content[0] : content[1]], cue, direct,
+        return Quote(Span(article_id, lo, hi), Span(article_id, *content), words or text[content[0] : content[1]], cue, direct,
                      speaker, Span(article_id, sp_start, sp_end), kind)
 
 
