@@ -118,3 +118,16 @@ def test_a_cue_that_interrupts_its_clause_attributes_the_clause():
     q = by_content(next(Extractor().run([art])), "would not open")
     assert q.speaker == "Ahmed Aboutaleb" and not q.direct
     assert q.content_text == "The new terminal would not open before the end of next year"  # the cue left out
+
+
+def test_a_passage_before_a_sentence_goes_only_to_an_attribution_that_opens_it():
+    text = ("\"That is a problem for the whole port,\" said Jan Smit, a harbour pilot. "
+            "\"I would love to see the union settle this week.\" "
+            "Councillor Eva Bakker said the mayor called on both sides to meet.\n\n"
+            "\"We will not stop until the cranes are gone and the jobs are safe.\"\n\n"
+            "Pieter Jansen reported from Rotterdam.\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    ex = next(Extractor().run([art]))
+    love = by_content(ex, "love to see the union")
+    assert love.speaker == "Jan Smit"  # not the mayor, whose cue ("called") is deep in the next sentence
+    assert not any("cranes are gone" in q.content_text and q.speaker == "Pieter Jansen" for q in ex.quotes)

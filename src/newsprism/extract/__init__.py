@@ -21,7 +21,7 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-25d"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-25e"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
 
 

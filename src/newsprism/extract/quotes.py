@@ -175,7 +175,10 @@ class SpacyQuotes:
             comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i != speaker_tok.i), None)
             if comp is not None and comp.dep_ == "ccomp":
                 content = _trim(text, *_subtree_span(comp, off))
-            seg = _segment_near(segments, s_start, s_end, at)
+            # a passage that ends just before this sentence is its speaker's only when the attribution opens
+            # the sentence ('"...." Jones said.'), not when a cue deep in it has a subject of its own
+            opens = min(sp_start, at) - s_start <= 2
+            seg = _segment_near(segments, s_start, s_end, at, text if opens else None)
             if seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
                 content, direct = seg, True
                 used.add(seg)
@@ -279,12 +282,13 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _segment_near(segments, s0: int, s1: int, cue_at: int) -> tuple[int, int] | None:
-    """The quoted passage this cue introduces or closes: in its sentence, or ending just before it."""
+def _segment_near(segments, s0: int, s1: int, cue_at: int, text: str | None = None) -> tuple[int, int] | None:
+    """The quoted passage this cue introduces or closes: in its sentence, or (given the ``text``) ending
+    just before it in the same paragraph."""
     best = None
     for seg in segments:
         inside = seg[0] < s1 and seg[1] > s0
-        just_before = 0 <= s0 - seg[1] <= 3
+        just_before = text is not None and 0 <= s0 - seg[1] <= 3 and "\n" not in text[seg[1] : s0]
         if inside or just_before:
             if best is None or abs(seg[1] - cue_at) < abs(best[1] - cue_at):
                 best = seg
