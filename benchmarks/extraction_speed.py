@@ -4,8 +4,8 @@
 
 Reads GVA dev articles (English news, ~2,000 characters each), normalizes them (not timed), and times
 ``Extractor.run`` over them in this process, models loaded first (load time reported apart); then the
-whole stage as ``newsprism extract`` runs it (from a store, half of each chunk in a second process,
-whose model loading is inside the time).
+whole stage as ``newsprism extract`` runs it (from a store, with a second process taking 16-article
+pieces as they finish; its model loading is inside the time).
 """
 
 from __future__ import annotations

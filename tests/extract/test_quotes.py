@@ -131,3 +131,58 @@ def test_a_passage_before_a_sentence_goes_only_to_an_attribution_that_opens_it()
     love = by_content(ex, "love to see the union")
     assert love.speaker == "Jan Smit"  # not the mayor, whose cue ("called") is deep in the next sentence
     assert not any("cranes are gone" in q.content_text and q.speaker == "Pieter Jansen" for q in ex.quotes)
+
+
+def _quotes(text):
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    return next(Extractor().run([art])).quotes
+
+
+def test_a_cue_without_a_subject_of_its_own_borrows_the_one_it_hangs_from():
+    quotes = _quotes("Transport minister Lena Kraus left the meeting early, saying the talks had failed.\n\n"
+                     "Union leader Tom Berg arrived late and said the ferries would stay in port all week.\n")
+    saying = next(q for q in quotes if "talks had failed" in q.content_text)
+    assert (saying.speaker, saying.cue, saying.content_text) == ("Lena Kraus", "saying", "the talks had failed")
+    said = next(q for q in quotes if "ferries would stay" in q.content_text)
+    assert said.speaker == "Tom Berg"
+
+
+def test_a_quoted_phrase_inside_the_clause_said_leaves_the_clause_the_content():
+    q = next(q for q in _quotes("Port director Anna Meyer said that the port's \"only real asset\" was its deep "
+                                "channel to the open sea.\n") if q.speaker == "Anna Meyer")
+    assert q.content_text == "the port's \"only real asset\" was its deep channel to the open sea"
+
+
+def test_a_clause_said_stops_where_someone_else_s_attribution_is_joined_to_it():
+    quotes = _quotes("Anna Meyer said the rules would not apply to dock workers, and when pressed, the director "
+                     "replied, \"The rules are meant for the office staff and nobody else.\"\n")
+    meyer = next(q for q in quotes if q.cue == "said")
+    assert meyer.content_text == "the rules would not apply to dock workers"
+    # "pressed" and "replied" share the director and the words: one quote, under the speech verb
+    office = [q for q in quotes if "office staff" in q.content_text]
+    assert [q.cue for q in office] == ["replied"]
+
+
+def test_what_a_verb_says_of_its_object_is_part_of_the_content():
+    q = next(q for q in _quotes("The dockers' union called the offer an insult to every worker in the port.\n")
+             if q.cue == "called")
+    assert q.content_text == "the offer an insult to every worker in the port"
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signer_s():
+    q = next(q for q in _quotes("Readers wrote to us about the strike.\n\n"
+                                "\"The harbour is our life and we will defend it.\" ― Karin Visser\n\n"
+                                "Mayor Ahmed Aboutaleb said talks would resume on Monday.\n")
+             if "harbour" in q.content_text)
+    assert (q.speaker, q.cue, q.direct) == ("Karin Visser", "―", True)
+    assert q.content_text == "The harbour is our life and we will defend it."
+
+
+def test_a_paragraph_opened_by_a_speaker_label_is_that_speaker_s():
+    quotes = _quotes("Harbour pilot Peter Miller spoke to Radio Rijnmond on Friday. Partial transcript:\n\n"
+                     "MILLER: We will sail again when the strike ends, not a day before.\n\n"
+                     "NOTE: The interview was shortened for length.\n")
+    q = next(q for q in quotes if "sail again" in q.content_text)
+    assert (q.speaker, q.cue) == ("Peter Miller", ":")  # the capitals are the man named above
+    assert q.content_text == "We will sail again when the strike ends, not a day before"
+    assert not any("shortened" in q.content_text for q in quotes)

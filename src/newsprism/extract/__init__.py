@@ -21,8 +21,8 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-25e"  # bump when output changes: `newsprism extract` redoes older extractions
-MAX_PARSE_CHARS = 20_000  # a parse is quadratic in nothing, but very long pages are mostly chrome
+VERSION = "extract-2026-11-26a"  # bump when output changes: `newsprism extract` redoes older extractions
+MAX_PARSE_CHARS = 60_000  # ~10,000 words, a long feature; longer pages are mostly chrome or a collection
 
 
 @dataclass

@@ -34,9 +34,17 @@ QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)
                          r"|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
+MIXED = 0.7  # a quoted phrase under this share of the clause said is a quote inside it, not the content
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
 director chairman chairwoman ambassador general premier chancellor governor mayor""".split())
+
+
+_SIGNED = re.compile(r"[”\"»']?[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]+(?:[ \t][A-Z][\w.'’-]+){0,3})")
+_LABELLED = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3}):[ \t]+\S[^\n]*")
+NOT_SPEAKERS = frozenset("""UPDATE UPDATED NOTE PHOTO PHOTOS VIDEO WATCH READ RELATED CORRECTION SOURCE SOURCES CREDIT
+EDITOR'S EDITORS BREAKING EXCLUSIVE LIVE OPINION ANALYSIS Q A WHEN WHERE WHAT WHO WHY HOW TOPICS TAGS FILE
+""".split())
 
 
 def quote_segments(text: str) -> list[tuple[int, int]]:
@@ -67,6 +75,11 @@ class SpeakerResolver:
             for word in re.findall(r"[a-z\-]+", around):
                 if word in ROLE_WORDS:
                     self.roles.append((e.span.start, word, e.canonical))
+
+    def named(self, surname: str) -> tuple[str, str] | None:
+        """The person the article names in full with this last name."""
+        people = [e for e in self.entities if e.kind == "person" and e.canonical.split()[-1:] == [surname]]
+        return (people[0].canonical, "person") if people else None
 
     def resolve(self, words: str, start: int, end: int) -> tuple[str, str | None]:
         inside = [e for e in self.entities if e.span.start >= start and e.span.end <= end]
@@ -112,8 +125,9 @@ class SpacyQuotes:
         # Quoted passages no cue claimed: the speaker of the nearest attribution after them (a quote
         # that runs over several sentences ends with its "she said"), else of the one before.
         for seg in segments:
-            if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes):
-                continue
+            if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes) \
+                    or _SIGNED.match(text, seg[1]):
+                continue  # (a signed passage is its signer's: see _signed)
             # A quotation that goes on after its attribution ('"...," X told reporters. "More words."')
             # is one statement: its content runs on to the end of the new passage, as annotators mark it.
             go_on = [q for q in quotes if q.direct and q.speaker and 0 <= seg[0] - q.span.end <= CONTINUED_WITHIN
@@ -133,8 +147,43 @@ class SpacyQuotes:
                 src = near[0]
                 quotes.append(Quote(Span(article_id, seg[0], seg[1]), Span(article_id, seg[0], seg[1]), text[seg[0] : seg[1]],
                                     src.cue, True, src.speaker, src.speaker_span, src.speaker_kind))
-        quotes.sort(key=lambda q: q.span.start)
-        return quotes
+        quotes.extend(self._signed(text, segments, quotes, resolver, article_id))
+        quotes.extend(self._labelled(text, quotes, resolver, article_id))
+        return _one_each(quotes)
+
+    @staticmethod
+    def _signed(text, segments, quotes, resolver, article_id) -> list[Quote]:
+        """'"...." ― Ana Ruiz': a quotation signed with a dash and a name, as readers' and epigraph quotes are."""
+        out = []
+        for seg in segments:
+            m = _SIGNED.match(text, seg[1])
+            if m is None or any(q.content.start <= seg[0] < q.content.end for q in quotes):
+                continue
+            speaker, kind = resolver.resolve(m.group(2), *m.span(2))
+            out.append(Quote(Span(article_id, seg[0], m.end(2)), Span(article_id, *seg), text[seg[0] : seg[1]], m.group(1),
+                             True, speaker, Span(article_id, *m.span(2)), kind))
+        return out
+
+    @staticmethod
+    def _labelled(text, quotes, resolver, article_id) -> list[Quote]:
+        """'PENCE: Well, look, ...' (a transcript) and 'Pence: Flowers won't be at debate' (a headline): a
+        paragraph that opens with a speaker's name and a colon is that speaker's words."""
+        out = []
+        for m in _LABELLED.finditer(text):
+            label, (ls, le) = m.group(1), m.span(1)
+            cs, ce = _trim(text, m.end(1) + 1, m.end())
+            if ce - cs < 8 or label.upper() in NOT_SPEAKERS or any(q.content.start == cs and q.content.end == ce for q in quotes):
+                continue
+            # a transcript's capitals ("WALLACE") or a headline's surname: someone the article names in full
+            named = resolver.named(label.title()) if " " not in label else None
+            speaker, kind = named or resolver.resolve(label, ls, le)
+            if kind is None and label.isupper() and len(label) > 1:
+                speaker, kind = label.title(), "person"
+            if kind is None:
+                continue  # "Photo: ...", "Update: ...": no speaker named
+            out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), text[cs:ce], ":", True, speaker,
+                             Span(article_id, ls, le), kind))
+        return out
 
     def _from_cue(self, tok, sent, off, segments, used, resolver, article_id, text) -> Quote | None:
         according = tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
@@ -149,10 +198,7 @@ class SpacyQuotes:
             to = next(c for c in tok.children if c.lower_ == "to")
             speaker_tok = next((c for c in to.children if c.dep_ == "pobj"), None)
         else:
-            speaker_tok = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if speaker_tok is not None and speaker_tok.dep_ == "nsubjpass":
-                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-                speaker_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            speaker_tok = _subject(tok)
         if speaker_tok is None:
             return None
         sp_start, sp_end = _subtree_span(speaker_tok, off)
@@ -163,7 +209,7 @@ class SpacyQuotes:
         direct = False
         if according:
             head = tok.head
-            cs, ce = _subtree_span(head, off) if head is not tok else (s_start, s_end)
+            cs, ce = _subtree_span(head, off) if head.i != tok.i else (s_start, s_end)
             # the clause minus the "according to X" phrase
             a0, a1 = _subtree_span(tok, off)
             if a0 <= cs:
@@ -174,12 +220,15 @@ class SpacyQuotes:
         else:
             comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i != speaker_tok.i), None)
             if comp is not None and comp.dep_ == "ccomp":
-                content = _trim(text, *_subtree_span(comp, off))
+                content = _trim(text, *_clause_span(comp, off))
             # a passage that ends just before this sentence is its speaker's only when the attribution opens
             # the sentence ('"...." Jones said.'), not when a cue deep in it has a subject of its own
             opens = min(sp_start, at) - s_start <= 2
             seg = _segment_near(segments, s_start, s_end, at, text if opens else None)
-            if seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
+            if seg is not None and content is not None and content[0] <= seg[0] and seg[1] <= content[1] \
+                    and seg[1] - seg[0] < MIXED * (content[1] - content[0]):
+                used.add(seg)  # a quoted phrase inside the clause said ('said that her "only experience" was ...')
+            elif seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
                 content, direct = seg, True
                 used.add(seg)
             elif content is None and tok.dep_ == "parataxis":
@@ -190,7 +239,7 @@ class SpacyQuotes:
                 words = " ".join(text[x:y] for x, y in (_trim(text, cs, a0), _trim(text, a1, ce)) if y > x)
             elif content is None:
                 if comp is not None and lemma not in STRONG_CUES:
-                    content = _trim(text, *_subtree_span(comp, off))
+                    content = _trim(text, *_clause_span(comp, off))
                 else:
                     # "endorsed Clinton", "talked about the economy": the object is what is attributed
                     obj = next((c for c in tok.children if c.dep_ in ("dobj", "attr")), None)
@@ -199,7 +248,10 @@ class SpacyQuotes:
                         obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
                     if obj is None:
                         return None
-                    content = _trim(text, *_subtree_span(obj, off))
+                    # with what the verb says of it: "called the charges unsubstantiated", "accused the GOP of stoking"
+                    rest = [c for c in tok.children if c.i > obj.i and c.dep_ in OBJECT_COMPLEMENTS]
+                    o0, o1 = _subtree_span(obj, off)
+                    content = _trim(text, o0, max([o1] + [_subtree_span(c, off)[1] for c in rest]))
         if content is None or content[1] - content[0] < 8:
             return None
         if not direct:
@@ -218,9 +270,67 @@ def _between_quotes(gap: str) -> str:
     return gap.strip().strip("\"“”«»„'`").strip()
 
 
+# what a verb says of its object belongs to the content ("called the charges unsubstantiated"); a
+# coordinated verb ("... and left") does not
+OBJECT_COMPLEMENTS = frozenset("oprd prep dative xcomp ccomp acomp".split())
+
+
 def _quoted(part: str) -> bool:
     """Whether a stretch of text holds a quotation mark."""
     return any(q in part for q in "\"“”«»„") or "''" in part
+
+
+def _subject(tok):
+    """Who a cue verb's words are: its subject (the agent of a passive), else, for a cue with no subject
+    of its own, the subject of the verb it hangs from ("X arrived and said ...", "X left, saying ...",
+    "X began by saying ...") or the noun it qualifies ("a statement saying ...")."""
+    for _ in range(3):
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.dep_ == "nsubjpass":
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subj is not None:
+            return subj
+        if tok.dep_ == "acl" and tok.head.tag_[:2] in ("NN", "PR") and any(c.dep_ == "ccomp" for c in tok.children):
+            # (tags, not pos_: the attribute ruler is off; a clause said, not "a bill seeking funds")
+            return tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+            tok = tok.head.head
+        elif tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:
+            tok = tok.head
+        else:
+            return None
+    return None
+
+
+def _one_each(quotes: list[Quote]) -> list[Quote]:
+    """One quote for each speaker's words: "when pressed, she replied, '...'" gives two cues the same
+    speaker and content; a speech verb ("replied") is kept over another cue ("pressed")."""
+
+    def speech(q: Quote) -> tuple[bool, bool]:
+        lemma = CUE_FORMS.get(q.cue.lower())
+        return lemma in STRONG_CUES, lemma in CUE_LEMMAS
+
+    best: dict[tuple, Quote] = {}
+    for q in quotes:
+        key = (q.content.start, q.content.end, q.speaker_span.start if q.speaker_span else None)
+        if key not in best or speech(q) > speech(best[key]):
+            best[key] = q
+    return sorted(best.values(), key=lambda q: q.span.start)
+
+
+def _clause_span(comp, off: int) -> tuple[int, int]:
+    """A clause said, up to a coordinated clause that is someone's new attribution ("She said A would
+    apply, and when pressed, the mother of three replied, ..."): that one is not her words."""
+    start, end = _subtree_span(comp, off)
+    for t in comp.subtree:
+        if t.dep_ == "conj" and t.i > comp.i and CUE_FORMS.get(t.lower_) and t.tag_.startswith("VB") \
+                and any(c.dep_ == "nsubj" for c in t.children):
+            cut = comp.doc[t.left_edge.i - 1] if t.left_edge.i > 0 else None
+            while cut is not None and cut.i > comp.left_edge.i and (cut.dep_ in ("cc", "punct")):
+                cut = comp.doc[cut.i - 1]  # without the ", and" that joins them
+            return start, min(end, off + cut.idx + len(cut.text)) if cut is not None else end
+    return start, end
 
 
 def _subtree_span(tok, off: int = 0) -> tuple[int, int]:
