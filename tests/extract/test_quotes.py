@@ -186,3 +186,9 @@ def test_a_paragraph_opened_by_a_speaker_label_is_that_speaker_s():
     assert (q.speaker, q.cue) == ("Peter Miller", ":")  # the capitals are the man named above
     assert q.content_text == "We will sail again when the strike ends, not a day before"
     assert not any("shortened" in q.content_text for q in quotes)
+
+
+def test_a_quoted_phrase_inside_an_object_leaves_the_object_the_content():
+    q = next(q for q in _quotes("Opposition leader Mark Rutte criticized a \"use it or lose it\" approach to "
+                                "port subsidies.\n") if q.speaker == "Mark Rutte")
+    assert q.content_text == "a \"use it or lose it\" approach to port subsidies"

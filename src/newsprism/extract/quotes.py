@@ -219,39 +219,31 @@ class SpacyQuotes:
             content = _trim(text, cs, ce)
         else:
             comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i != speaker_tok.i), None)
-            if comp is not None and comp.dep_ == "ccomp":
+            clause = comp is not None and comp.dep_ == "ccomp"
+            if comp is None and lemma in CUE_LEMMAS:
+                # the small parser often hangs the clause said as an adverbial one ("said after the
+                # convention he would not accept ..."): a clause with a subject and no "if"/"when" of its own
+                comp = next((c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and c.i != speaker_tok.i
+                             and any(g.dep_ == "nsubj" for g in c.children)
+                             and not any(g.dep_ == "mark" and g.lower_ != "that" for g in c.children)), None)
+                clause = comp is not None
+            if clause:
                 content = _trim(text, *_clause_span(comp, off))
             # a passage that ends just before this sentence is its speaker's only when the attribution opens
             # the sentence ('"...." Jones said.'), not when a cue deep in it has a subject of its own
             opens = min(sp_start, at) - s_start <= 2
             seg = _segment_near(segments, s_start, s_end, at, text if opens else None)
-            if seg is not None and content is not None and content[0] <= seg[0] and seg[1] <= content[1] \
-                    and seg[1] - seg[0] < MIXED * (content[1] - content[0]):
+            other = None if content is not None else _other_content(tok, comp, lemma, off, text)
+            if content is None and seg is not None and other is not None and _mixed(seg, other[0]):
+                content, words = other  # a quoted phrase inside what is attributed ('a "use it or lose it" approach')
+                used.add(seg)
+            elif seg is not None and content is not None and _mixed(seg, content):
                 used.add(seg)  # a quoted phrase inside the clause said ('said that her "only experience" was ...')
             elif seg is not None and (content is None or _overlap(seg, content) > 0.3 * (content[1] - content[0])):
                 content, direct = seg, True
                 used.add(seg)
-            elif content is None and tok.dep_ == "parataxis":
-                # "At the time, she said, Grayson was trying ...": the clause the cue interrupts or closes
-                a0, a1 = _subtree_span(tok, off)
-                cs, ce = _subtree_span(tok.head, off)
-                content = _trim(text, cs, ce)
-                words = " ".join(text[x:y] for x, y in (_trim(text, cs, a0), _trim(text, a1, ce)) if y > x)
-            elif content is None:
-                if comp is not None and lemma not in STRONG_CUES:
-                    content = _trim(text, *_clause_span(comp, off))
-                else:
-                    # "endorsed Clinton", "talked about the economy": the object is what is attributed
-                    obj = next((c for c in tok.children if c.dep_ in ("dobj", "attr")), None)
-                    if obj is None:
-                        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "of", "on", "for")), None)
-                        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-                    if obj is None:
-                        return None
-                    # with what the verb says of it: "called the charges unsubstantiated", "accused the GOP of stoking"
-                    rest = [c for c in tok.children if c.i > obj.i and c.dep_ in OBJECT_COMPLEMENTS]
-                    o0, o1 = _subtree_span(obj, off)
-                    content = _trim(text, o0, max([o1] + [_subtree_span(c, off)[1] for c in rest]))
+            elif content is None and other is not None:
+                content, words = other
         if content is None or content[1] - content[0] < 8:
             return None
         if not direct:
@@ -263,6 +255,34 @@ class SpacyQuotes:
         hi = max(content[1], sp_end, at + len(tok.text))
         return Quote(Span(article_id, lo, hi), Span(article_id, *content), words or text[content[0] : content[1]], cue, direct,
                      speaker, Span(article_id, sp_start, sp_end), kind)
+
+
+def _other_content(tok, comp, lemma, off: int, text: str) -> tuple[tuple[int, int], str | None] | None:
+    """What a cue with no clause said attributes, and its words where the span also holds the cue."""
+    if tok.dep_ == "parataxis":
+        # "At the time, she said, Grayson was trying ...": the clause the cue interrupts or closes
+        a0, a1 = _subtree_span(tok, off)
+        cs, ce = _subtree_span(tok.head, off)
+        words = " ".join(text[x:y] for x, y in (_trim(text, cs, a0), _trim(text, a1, ce)) if y > x)
+        return _trim(text, cs, ce), words
+    if comp is not None and lemma not in STRONG_CUES:
+        return _trim(text, *_clause_span(comp, off)), None
+    # "endorsed Clinton", "talked about the economy": the object is what is attributed
+    obj = next((c for c in tok.children if c.dep_ in ("dobj", "attr")), None)
+    if obj is None:
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "of", "on", "for")), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is None:
+        return None
+    # with what the verb says of it: "called the charges unsubstantiated", "accused the GOP of stoking"
+    rest = [c for c in tok.children if c.i > obj.i and c.dep_ in OBJECT_COMPLEMENTS]
+    o0, o1 = _subtree_span(obj, off)
+    return _trim(text, o0, max([o1] + [_subtree_span(c, off)[1] for c in rest])), None
+
+
+def _mixed(seg: tuple[int, int], content: tuple[int, int]) -> bool:
+    """Whether a quoted passage is a phrase inside the content rather than the content."""
+    return content[0] <= seg[0] and seg[1] <= content[1] and seg[1] - seg[0] < MIXED * (content[1] - content[0])
 
 
 def _between_quotes(gap: str) -> str:
