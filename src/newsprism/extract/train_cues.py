@@ -35,7 +35,7 @@ def main() -> None:
             if g["cue"]:
                 cues.update(re.findall(r"[a-z]+", text[g["cue"][0] : g["cue"][1]].lower()))
     kept = sorted((w for w, n in cues.items() if n >= args.min_count and w not in FUNCTION_WORDS
-                   and n / words[w] >= args.min_rate), key=lambda w: -cues[w])
+                   and n / max(words[w], n) >= args.min_rate), key=lambda w: -cues[w])  # (n > words[w] where a cue span cuts a word)
     lines = ["# attribution cue word forms learned from PolNeAR train (python -m newsprism.extract.train_cues)"]
     lines += [f"{w}\t# {cues[w]} of {words[w]}" for w in kept]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
