@@ -87,3 +87,10 @@ def test_a_range_that_names_its_month_once_keeps_its_first_day(lang, text, start
     found = EuropeanTimex(lang).find(text, date(2026, 3, 24), "a")
     assert [(t.text, t.value) for t in found] == [(start, "2026-04-19"), (end, "2026-04-25")]
     assert text[found[0].span.start : found[0].span.end] == "19"
+
+
+def test_a_decade_is_timeml_s_and_a_weekday_after_as_soon_as_looks_ahead():
+    found = {t.text: t.value for t in EnglishTimex().find(
+        "Prices rose in the 1960s. The group could leave as soon as Tuesday.", date(2000, 4, 3))}
+    assert found["the 1960s"] == "196X"
+    assert found["Tuesday"] == "2000-04-04"  # 2000-04-03 is a Monday

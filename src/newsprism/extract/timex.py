@@ -270,7 +270,7 @@ class EnglishTimex:
 
         @rule(r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?(1[89]|20)(\d)0'?s\b")
         def _decade(m, dct, ctx):
-            return "DATE", f"{m.group(1)}{m.group(2)}", None, ()
+            return "DATE", f"{m.group(1)}{m.group(2)}X", None, ()  # TimeML's decade: 196X
 
         @rule(rf"\b(?:(early|late|mid|the end of|end of|the beginning of|the start of)[\s-]+)?({_YEAR})\b(?!\s*(?:%|percent|people|[a-z]*s\b))")
         def _year(m, dct, ctx):
@@ -336,7 +336,7 @@ class EnglishTimex:
                          anchor, c.modifier, list(c.flags)) for c in taken]
 
 
-_FUTURE = re.compile(r"\b(will|shall|is to|are to|plans? to|scheduled|expected to|set to|due to)\b[^.]{0,30}$", re.I)
+_FUTURE = re.compile(r"\b(will|shall|is to|are to|plans? to|scheduled|expected to|set to|due to|as soon as|as early as|until|planned to|planning to)\b[^.]{0,30}$", re.I)
 
 
 def _year_of_month(month: int, dct: date, text: str, at: int) -> int:
