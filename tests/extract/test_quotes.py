@@ -176,6 +176,9 @@ def test_a_quotation_signed_with_a_dash_is_its_signer_s():
              if "harbour" in q.content_text)
     assert (q.speaker, q.cue, q.direct) == ("Karin Visser", "―", True)
     assert q.content_text == "The harbour is our life and we will defend it."
+    # a title followed by a dash and a name that goes on is not a signature
+    book = _quotes("He reread \"The Grapes of Wrath and Other Stories\" — Steinbeck's collection — every summer.\n")
+    assert not any(q.cue == "—" for q in book)
 
 
 def test_a_paragraph_opened_by_a_speaker_label_is_that_speaker_s():

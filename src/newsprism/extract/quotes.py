@@ -40,7 +40,9 @@ ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president 
 director chairman chairwoman ambassador general premier chancellor governor mayor""".split())
 
 
-_SIGNED = re.compile(r"[”\"»']?[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]+(?:[ \t][A-Z][\w.'’-]+){0,3})")
+# the name ends its line or goes on with ", 34, of Denver" / "(Austin)": not '"The Grapes of Wrath" — Steinbeck's novel'
+_SIGNED = re.compile(r"[”\"»']?[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]+(?:[ \t][A-Z][\w.'’-]+){0,3})"
+                     r"(?=[ \t\u00a0]*(?:[,(]|\.?[ \t\u00a0]*(?:\n|$)))")
 _LABELLED = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3}):[ \t]+\S[^\n]*")
 NOT_SPEAKERS = frozenset("""UPDATE UPDATED NOTE PHOTO PHOTOS VIDEO WATCH READ RELATED CORRECTION SOURCE SOURCES CREDIT
 EDITOR'S EDITORS BREAKING EXCLUSIVE LIVE OPINION ANALYSIS Q A WHEN WHERE WHAT WHO WHY HOW TOPICS TAGS FILE
