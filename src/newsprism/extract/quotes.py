@@ -127,7 +127,7 @@ class SpacyQuotes:
         # Quoted passages no cue claimed: the speaker of the nearest attribution after them (a quote
         # that runs over several sentences ends with its "she said"), else of the one before.
         for seg in segments:
-            if seg in used_segments or any(q.content.start <= seg[0] and seg[1] <= q.content.end for q in quotes) \
+            if seg in used_segments or any(_overlap(seg, (q.content.start, q.content.end)) for q in quotes) \
                     or _SIGNED.match(text, seg[1]):
                 continue  # (a signed passage is its signer's: see _signed)
             # A quotation that goes on after its attribution ('"...," X told reporters. "More words."')
