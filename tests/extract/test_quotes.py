@@ -195,3 +195,11 @@ def test_a_quoted_phrase_inside_an_object_leaves_the_object_the_content():
     q = next(q for q in _quotes("Opposition leader Mark Rutte criticized a \"use it or lose it\" approach to "
                                 "port subsidies.\n") if q.speaker == "Mark Rutte")
     assert q.content_text == "a \"use it or lose it\" approach to port subsidies"
+
+
+def test_a_passage_with_a_cue_of_its_own_is_not_merged_into_the_quotation_before_it():
+    quotes = _quotes("\"We cannot afford this port any more,\" Mayor Ahmed Aboutaleb said, adding later, \"The cranes "
+                     "are costing us a fortune and the ships go to Antwerp anyway.\"\n")
+    said = next(q for q in quotes if q.cue == "said")
+    assert said.content_text == "We cannot afford this port any more,"
+    assert any(q.cue == "adding" and "costing us a fortune" in q.content_text for q in quotes)
