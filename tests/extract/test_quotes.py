@@ -189,6 +189,9 @@ def test_a_paragraph_opened_by_a_speaker_label_is_that_speaker_s():
     assert (q.speaker, q.cue) == ("Peter Miller", ":")  # the capitals are the man named above
     assert q.content_text == "We will sail again when the strike ends, not a day before"
     assert not any("shortened" in q.content_text for q in quotes)
+    # a dateline is not a speaker
+    dated = _quotes("NEW DELHI: The government on Monday announced a new port in Gujarat, the third this year.\n")
+    assert not any(q.cue == ":" for q in dated)
 
 
 def test_a_quoted_phrase_inside_an_object_leaves_the_object_the_content():

@@ -179,10 +179,8 @@ class SpacyQuotes:
             # a transcript's capitals ("WALLACE") or a headline's surname: someone the article names in full
             named = resolver.named(label.title()) if " " not in label else None
             speaker, kind = named or resolver.resolve(label, ls, le)
-            if kind is None and label.isupper() and len(label) > 1:
-                speaker, kind = label.title(), "person"
-            if kind is None:
-                continue  # "Photo: ...", "Update: ...": no speaker named
+            if kind not in ("person", "organisation"):
+                continue  # "Photo: ...", "NEW DELHI: ..." (a dateline): no speaker named
             out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), text[cs:ce], ":", True, speaker,
                              Span(article_id, ls, le), kind))
         return out
