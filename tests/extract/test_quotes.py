@@ -190,8 +190,11 @@ def test_a_paragraph_opened_by_a_speaker_label_is_that_speaker_s():
     assert q.content_text == "We will sail again when the strike ends, not a day before"
     assert not any("shortened" in q.content_text for q in quotes)
     # a dateline is not a speaker
-    dated = _quotes("NEW DELHI: The government on Monday announced a new port in Gujarat, the third this year.\n")
-    assert not any(q.cue == ":" for q in dated)
+    furniture = _quotes("NEW DELHI: The government on Monday announced a new port in Gujarat, the third this year.\n\n"
+                        "BURGLARY: On Nov. 21, Deputy David Pinkston was sent to a home on Ed Bennett Road.\n\n"
+                        "Story Highlights: Four cranes were damaged in the storm, police said\n\n"
+                        "David Pinkston: (904) 359-4091 or dpinkston@example.com, on Twitter @dpink\n")
+    assert not any(q.cue == ":" for q in furniture)  # a dateline, a blotter's heading, page furniture, a contact
 
 
 def test_a_quoted_phrase_inside_an_object_leaves_the_object_the_content():

@@ -44,8 +44,10 @@ director chairman chairwoman ambassador general premier chancellor governor mayo
 _SIGNED = re.compile(r"[”\"»']?[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]+(?:[ \t][A-Z][\w.'’-]+){0,3})"
                      r"(?=[ \t\u00a0]*(?:[,(]|\.?[ \t\u00a0]*(?:\n|$)))")
 _LABELLED = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3}):[ \t]+\S[^\n]*")
+_CONTACT = re.compile(r"@|https?:|www\.|\(\d{3}\)|\d{3}-\d{4}")
 NOT_SPEAKERS = frozenset("""UPDATE UPDATED NOTE PHOTO PHOTOS VIDEO WATCH READ RELATED CORRECTION SOURCE SOURCES CREDIT
 EDITOR'S EDITORS BREAKING EXCLUSIVE LIVE OPINION ANALYSIS Q A WHEN WHERE WHAT WHO WHY HOW TOPICS TAGS FILE
+HIGHLIGHTS SLIDESHOW GALLERY EMAIL E-MAIL CONTACT MORE ADVERTISEMENT SUBSCRIBE SHARE
 """.split())
 
 
@@ -82,6 +84,10 @@ class SpeakerResolver:
         """The person the article names in full with this last name."""
         people = [e for e in self.entities if e.kind == "person" and e.canonical.split()[-1:] == [surname]]
         return (people[0].canonical, "person") if people else None
+
+    def named_elsewhere(self, canonical: str, start: int, end: int) -> bool:
+        """Whether the article names this speaker outside the stretch start..end."""
+        return any(e.canonical == canonical and not (start <= e.span.start < end) for e in self.entities)
 
     def resolve(self, words: str, start: int, end: int) -> tuple[str, str | None]:
         inside = [e for e in self.entities if e.span.start >= start and e.span.end <= end]
@@ -174,13 +180,17 @@ class SpacyQuotes:
         for m in _LABELLED.finditer(text):
             label, (ls, le) = m.group(1), m.span(1)
             cs, ce = _trim(text, m.end(1) + 1, m.end())
-            if ce - cs < 8 or label.upper() in NOT_SPEAKERS or any(q.content.start == cs and q.content.end == ce for q in quotes):
-                continue
+            words = text[cs:ce]
+            if len(words.split()) < 4 or _CONTACT.search(words) or NOT_SPEAKERS.intersection(label.upper().split()) \
+                    or any(q.content.start == cs and q.content.end == ce for q in quotes):
+                continue  # "Email: jdoe@...", "Dana Treen: (904) 359-4091": a page's furniture, not speech
             # a transcript's capitals ("WALLACE") or a headline's surname: someone the article names in full
             named = resolver.named(label.title()) if " " not in label else None
+            if named is None and label.isupper():
+                continue  # "BURGLARY: On Nov. 21, ...": a police blotter's heading
             speaker, kind = named or resolver.resolve(label, ls, le)
-            if kind not in ("person", "organisation"):
-                continue  # "Photo: ...", "NEW DELHI: ..." (a dateline): no speaker named
+            if kind not in ("person", "organisation") or not resolver.named_elsewhere(speaker, ls, le):
+                continue  # "NEW DELHI: ..." (a dateline), "Slideshow: ...": no one the article speaks of
             out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), text[cs:ce], ":", True, speaker,
                              Span(article_id, ls, le), kind))
         return out
