@@ -145,6 +145,8 @@ def test_a_cue_without_a_subject_of_its_own_borrows_the_one_it_hangs_from():
     assert (saying.speaker, saying.cue, saying.content_text) == ("Lena Kraus", "saying", "the talks had failed")
     said = next(q for q in quotes if "ferries would stay" in q.content_text)
     assert said.speaker == "Tom Berg"
+    # only through a speech verb: finding bodies is not saying anything
+    assert not _quotes("Police arrived at the harbour before dawn, finding the bodies of three fishermen on the quay.\n")
 
 
 def test_a_quoted_phrase_inside_the_clause_said_leaves_the_clause_the_content():

@@ -244,6 +244,10 @@ class SpacyQuotes:
             opens = min(sp_start, at) - s_start <= 2
             seg = _segment_near(segments, s_start, s_end, at, text if opens else None)
             other = None if content is not None else _other_content(tok, comp, lemma, off, text)
+            if other is not None and lemma not in STRONG_CUES and tok.i not in (speaker_tok.head.i, speaker_tok.head.head.i):
+                # a borrowed subject says a clause or a quotation: "Police left, saying ..." but not
+                # "Police arrived, finding the bodies" or "..., offering $10,000 for information"
+                other = None
             if content is None and seg is not None and other is not None and _mixed(seg, other[0]):
                 content, words = other  # a quoted phrase inside what is attributed ('a "use it or lose it" approach')
                 used.add(seg)
