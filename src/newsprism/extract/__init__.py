@@ -21,7 +21,7 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-26b"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-26c"  # bump when output changes: `newsprism extract` redoes older extractions
 MAX_PARSE_CHARS = 60_000  # ~10,000 words, a long feature; longer pages are mostly chrome or a collection
 
 
