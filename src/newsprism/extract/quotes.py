@@ -191,7 +191,7 @@ class SpacyQuotes:
             speaker, kind = named or resolver.resolve(label, ls, le)
             if kind not in ("person", "organisation") or not resolver.named_elsewhere(speaker, ls, le):
                 continue  # "NEW DELHI: ..." (a dateline), "Slideshow: ...": no one the article speaks of
-            out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), text[cs:ce], ":", True, speaker,
+            out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), words, ":", True, speaker,
                              Span(article_id, ls, le), kind))
         return out
 
@@ -206,9 +206,9 @@ class SpacyQuotes:
         speaker_tok = None
         if according:
             to = next(c for c in tok.children if c.lower_ == "to")
-            speaker_tok = next((c for c in to.children if c.dep_ == "pobj"), None)
+            speaker_tok, borrowed = next((c for c in to.children if c.dep_ == "pobj"), None), False
         else:
-            speaker_tok = _subject(tok)
+            speaker_tok, borrowed = _subject(tok)
         if speaker_tok is None:
             return None
         sp_start, sp_end = _subtree_span(speaker_tok, off)
@@ -244,7 +244,7 @@ class SpacyQuotes:
             opens = min(sp_start, at) - s_start <= 2
             seg = _segment_near(segments, s_start, s_end, at, text if opens else None)
             other = None if content is not None else _other_content(tok, comp, lemma, off, text)
-            if other is not None and lemma not in STRONG_CUES and tok.i not in (speaker_tok.head.i, speaker_tok.head.head.i):
+            if other is not None and borrowed and lemma not in STRONG_CUES:
                 # a borrowed subject says a clause or a quotation: "Police left, saying ..." but not
                 # "Police arrived, finding the bodies" or "..., offering $10,000 for information"
                 other = None
@@ -314,27 +314,30 @@ def _quoted(part: str) -> bool:
     return any(q in part for q in "\"“”«»„") or "''" in part
 
 
-def _subject(tok):
-    """Who a cue verb's words are: its subject (the agent of a passive), else, for a cue with no subject
-    of its own, the subject of the verb it hangs from ("X arrived and said ...", "X left, saying ...",
-    "X began by saying ...") or the noun it qualifies ("a statement saying ...")."""
+def _subject(tok) -> tuple[object | None, bool]:
+    """Who a cue verb's words are, and whether the cue borrows them: its subject (the agent of a
+    passive), else, for a cue with no subject of its own, the subject of the verb it hangs from ("X
+    arrived and said ...", "X left, saying ...", "X began by saying ...") or the noun it qualifies ("a
+    statement saying ...")."""
+    cue = tok
     for _ in range(3):
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.dep_ == "nsubjpass":
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            return subj, subj is not None and tok.i != cue.i
         if subj is not None:
-            return subj
+            return subj, tok.i != cue.i
         if tok.dep_ == "acl" and tok.head.tag_[:2] in ("NN", "PR") and any(c.dep_ == "ccomp" for c in tok.children):
             # (tags, not pos_: the attribute ruler is off; a clause said, not "a bill seeking funds")
-            return tok.head
+            return tok.head, True
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
             tok = tok.head.head
         elif tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:
             tok = tok.head
         else:
-            return None
-    return None
+            return None, False
+    return None, False
 
 
 def _one_each(quotes: list[Quote]) -> list[Quote]:
@@ -360,10 +363,10 @@ def _clause_span(comp, off: int) -> tuple[int, int]:
     for t in comp.subtree:
         if t.dep_ == "conj" and t.i > comp.i and CUE_FORMS.get(t.lower_) and t.tag_.startswith("VB") \
                 and any(c.dep_ == "nsubj" for c in t.children):
-            cut = comp.doc[t.left_edge.i - 1] if t.left_edge.i > 0 else None
-            while cut is not None and cut.i > comp.left_edge.i and (cut.dep_ in ("cc", "punct")):
+            cut = comp.doc[t.left_edge.i - 1]  # (t's subtree starts after comp: a projective parse)
+            while cut.i > comp.left_edge.i and cut.dep_ in ("cc", "punct"):
                 cut = comp.doc[cut.i - 1]  # without the ", and" that joins them
-            return start, min(end, off + cut.idx + len(cut.text)) if cut is not None else end
+            return start, min(end, off + cut.idx + len(cut.text))
     return start, end
 
 

@@ -336,7 +336,7 @@ class EnglishTimex:
                          anchor, c.modifier, list(c.flags)) for c in taken]
 
 
-_FUTURE = re.compile(r"\b(will|shall|is to|are to|plans? to|scheduled|expected to|set to|due to|as soon as|as early as|until|planned to|planning to)\b[^.]{0,30}$", re.I)
+_FUTURE = re.compile(r"\b(will|shall|is to|are to|plan(?:s|ned|ning)? to|scheduled|expected to|set to|due to|as soon as|as early as|until)\b[^.]{0,30}$", re.I)
 
 
 def _year_of_month(month: int, dct: date, text: str, at: int) -> int:
