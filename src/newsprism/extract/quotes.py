@@ -160,6 +160,40 @@ class SpacyQuotes:
         return _one_each(quotes)
 
     @staticmethod
+    def with_tagged(text: str, tagged, article_id: str, entities: list[Entity], quotes: list[Quote]) -> list[Quote]:
+        """``quotes`` and the attributions the attribution tagger (quote_tagger.py) marks in the ``tagged``
+        sentences (offset, Doc) where no rule found one: its CONTENT with the SOURCE nearest to it in the
+        sentence, or else the subject of its CUE."""
+        resolver = SpeakerResolver(entities, text)
+        segments = quote_segments(text)
+        out: list[Quote] = []
+        for off, doc in tagged:
+            marks = {label: [e for e in doc.ents if e.label_ == label] for label in ("CONTENT", "SOURCE", "CUE")}
+            for e in marks["CONTENT"]:
+                cs, ce = _trim(text, off + e.start_char, off + e.end_char)
+                if ce - cs < 8 or any(_overlap((cs, ce), (q.content.start, q.content.end)) for q in quotes + out):
+                    continue
+                cues = [x for x in marks["CUE"] if x.sent == e.sent]
+                near = [x for x in marks["SOURCE"] if x.sent == e.sent]
+                if not cues:
+                    continue  # no one said it: "met to discuss the budget"
+                if near:
+                    src = min(near, key=lambda x: abs(x.start - e.start))
+                    sp = (off + src.start_char, off + src.end_char)
+                else:  # the subject of the cue it marks ("..., she conceded")
+                    subj = _subject(min(cues, key=lambda x: abs(x.start - e.start)).root)[0]
+                    if subj is None:
+                        continue
+                    sp = _subtree_span(subj, off)
+                cue = min(cues, key=lambda x: abs(off + x.start_char - sp[0]))
+                speaker, kind = resolver.resolve(text[sp[0] : sp[1]], *sp)
+                direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
+                lo, hi = min(cs, sp[0], off + cue.start_char), max(ce, sp[1], off + cue.end_char)
+                out.append(Quote(Span(article_id, lo, hi), Span(article_id, cs, ce), text[cs:ce], cue.text, direct,
+                                 speaker, Span(article_id, *sp), kind))
+        return sorted(quotes + out, key=lambda q: q.span.start)
+
+    @staticmethod
     def _signed(text, segments, quotes, resolver, article_id) -> list[Quote]:
         """'"...." ― Ana Ruiz': a quotation signed with a dash and a name, as readers' and epigraph quotes are."""
         out = []

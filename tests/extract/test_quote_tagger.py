@@ -1,0 +1,80 @@
+"""The attribution tagger: loading it into the pipeline, what it adds to the cue rules, and how the
+training data is made from PolNeAR-style brat files (a small archive written here)."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+
+from newsprism.extract import ExtractConfig, Extractor
+from newsprism.extract.quote_tagger import tagger_dir
+from newsprism.model import RawRecord
+from newsprism.normalize import normalize
+
+# "is convinced" is no cue verb of the rules
+TEXT = ("The council met on Tuesday to discuss the budget for the new bridge.\n\n"
+        "Mayor Karin Olsen is convinced the bridge will pay for itself within twenty years.\n")
+
+
+def extract(text: str, tagger: str):
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    return next(Extractor(ExtractConfig(quote_tagger=tagger)).run([art]))
+
+
+def test_the_tagger_finds_an_attribution_the_rules_miss():
+    words = "the bridge will pay for itself within twenty years"
+    assert not [q for q in extract(TEXT, "none").quotes if q.content_text == words]
+    (q,) = [q for q in extract(TEXT, "builtin").quotes if q.content_text == words]
+    assert (q.speaker, q.cue) == ("Karin Olsen", "is convinced")
+    assert TEXT[q.content.start : q.content.end] == q.content_text
+
+
+def test_the_tagger_follows_the_parser_and_runs_in_neither_pass():
+    # it reads the parse, and it runs after the rules, on the sentences they found nothing in
+    ex = Extractor(ExtractConfig(quote_tagger="builtin"))
+    names = ex.nlp.pipe_names
+    assert names.index("attribution") > names.index("parser")
+    assert "attribution" in ex._ner_off and "attribution" in ex._parser_off
+    assert ex._tagger == [ex.nlp.get_pipe("attribution_tok2vec"), ex.nlp.get_pipe("attribution")]
+    rules = Extractor(ExtractConfig(quote_tagger="none"))
+    assert "attribution" not in rules.nlp.pipe_names and rules._tagger == []
+
+
+def test_tagger_settings(tmp_path):
+    assert tagger_dir("none") is None
+    assert tagger_dir("builtin").name == "quote_tagger"
+    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
+        tagger_dir(str(tmp_path))
+
+
+def _archive(path, files: dict[str, str]) -> None:
+    with tarfile.open(path, "w:xz") as tar:
+        for name, data in files.items():
+            raw = data.encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+
+
+def test_training_sentences_carry_the_gold_spans_as_entities(tmp_path):
+    import spacy
+
+    from newsprism.extract.train_quote_tagger import sentence_docs
+
+    text = ("The ferry left Oslo at noon.\n\n"
+            "Captain Lars Berg said the crossing would take longer than planned.\n")
+    s = text.index("Captain Lars Berg")
+    c = text.index("the crossing")
+    k = text.index("said")
+    ann = (f"T1\tSource {s} {s + 17}\tCaptain Lars Berg\n"
+           f"T2\tCue {k} {k + 4}\tsaid\n"
+           f"T3\tContent {c} {len(text) - 2}\t{text[c : len(text) - 2]}\n"
+           f"T4\tAttribution {k} {k + 4}\tsaid\n"
+           "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    _archive(tmp_path / "p.tar.xz", {"p/train/doc1.txt": text, "p/train/doc1_ann1.ann": ann})
+    nlp = spacy.load(ExtractConfig().spacy_model, disable=["ner", "attribute_ruler", "lemmatizer"])
+    (doc,) = sentence_docs(nlp, tmp_path / "p.tar.xz", "train")  # the first sentence has no cue word: left out
+    assert [(e.label_, e.text) for e in doc.ents] == [
+        ("SOURCE", "Captain Lars Berg"), ("CUE", "said"), ("CONTENT", "the crossing would take longer than planned")]
