@@ -78,3 +78,33 @@ def test_training_sentences_carry_the_gold_spans_as_entities(tmp_path):
     (doc,) = sentence_docs(nlp, tmp_path / "p.tar.xz", "train")  # the first sentence has no cue word: left out
     assert [(e.label_, e.text) for e in doc.ents] == [
         ("SOURCE", "Captain Lars Berg"), ("CUE", "said"), ("CONTENT", "the crossing would take longer than planned")]
+
+
+@pytest.mark.parametrize("sentence, content, source, cue, speaker", [
+    # a clause: any cue the tagger marks
+    ("Mayor Karin Olsen remains skeptical that the state will pay.", "the state will pay", "Mayor Karin Olsen",
+     "remains skeptical", "Karin Olsen"),
+    # no clause, a cue word of the rules: what was endorsed
+    ("Mayor Karin Olsen endorsed the plan for a second bridge.", "the plan for a second bridge", "Mayor Karin Olsen",
+     "endorsed", "Karin Olsen"),
+    # no clause and no cue word: nobody's words
+    ("Mayor Karin Olsen dragged her bicycle to the ferry.", "her bicycle to the ferry", "Mayor Karin Olsen",
+     "dragged", None),
+])
+def test_what_the_tagger_marks_becomes_a_quote(sentence, content, source, cue, speaker):
+    from spacy.tokens import Span as Mark
+
+    from newsprism.extract.quotes import SpacyQuotes
+    from newsprism.model import Entity, Span
+
+    ex = Extractor(ExtractConfig(quote_tagger="none"))
+    doc = ex.nlp(sentence, disable=ex._parser_off)
+    marks = []
+    for words, label in ((content, "CONTENT"), (source, "SOURCE"), (cue, "CUE")):
+        i = sentence.index(words)
+        marks.append(doc.char_span(i, i + len(words), label=label))
+    doc.ents = [Mark(doc, m.start, m.end, label=m.label_) for m in marks]
+    i = sentence.index("Karin Olsen")
+    people = [Entity(Span("a", i, i + 11), "Karin Olsen", "person", "Karin Olsen")]
+    quotes = SpacyQuotes.with_tagged(sentence, [(0, doc)], "a", people, [])
+    assert [(q.speaker, q.cue, q.content_text) for q in quotes] == ([(speaker, cue, content)] if speaker else [])

@@ -21,7 +21,7 @@ from ..model import Article, Extraction
 from .outcomes import find_labels
 from .quantities import find_quantities
 
-VERSION = "extract-2026-11-27"  # bump when output changes: `newsprism extract` redoes older extractions
+VERSION = "extract-2026-11-27b"  # bump when output changes: `newsprism extract` redoes older extractions
 # The attribution tagger reads a parsed sentence only where the rules' quotes cover less than this share of
 # it: on PolNeAR dev as good as reading every one (F1 0.653), for half the tagger's time
 TAG_BELOW = 0.7

@@ -186,6 +186,9 @@ class SpacyQuotes:
                         continue
                     sp = _subtree_span(subj, off)
                 cue = min(cues, key=lambda x: abs(off + x.start_char - sp[0]))
+                if not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in e) \
+                        and not any(CUE_FORMS.get(t.lower_) for t in cue):
+                    continue  # words that are no clause need a cue word of ours: not "dragged his friend to the car"
                 speaker, kind = resolver.resolve(text[sp[0] : sp[1]], *sp)
                 direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
                 lo, hi = min(cs, sp[0], off + cue.start_char), max(ce, sp[1], off + cue.end_char)
