@@ -1,9 +1,9 @@
-"""The attribution tagger: a spaCy entity recogniser trained on PolNeAR (train_quote_tagger.py) that
-marks the CONTENT, SOURCE and CUE of attributions the cue rules in ``quotes.py`` miss ("made little
-secret of", "is reluctant to", "wants").
+"""The attribution tagger: a spaCy entity recogniser trained on PolNeAR (train_quote_tagger.py) that marks
+the CONTENT, SOURCE and CUE of attributions the cue rules in ``quotes.py`` miss ("is convinced", "has long
+been skeptical of").
 
-It runs after the tagger and parser, on the sentences that are parsed anyway, and reads their tags and
-dependency labels. ``ExtractConfig.quote_tagger`` names it: ``builtin`` (the one shipped in
+It runs after the tagger and parser, on the parsed sentences that the rules' quotes leave mostly free, and
+reads their tags and dependency labels. ``ExtractConfig.quote_tagger`` names it: ``builtin`` (the one shipped in
 ``models/quote_tagger``), the folder of another one, or ``none`` for the rules alone.
 """
 
