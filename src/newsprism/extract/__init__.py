@@ -190,7 +190,9 @@ class Extractor:
 
 def _covered(quotes, start: int, end: int) -> float:
     """The share of start..end inside the quotes' contents (contents may overlap: an upper bound)."""
-    inside = sum(max(0, min(end, q.content.end) - max(start, q.content.start)) for q in quotes)
+    from .quotes import _overlap
+
+    inside = sum(_overlap((start, end), (q.content.start, q.content.end)) for q in quotes)
     return min(1.0, inside / max(1, end - start))
 
 

@@ -164,6 +164,8 @@ class SpacyQuotes:
         """``quotes`` and the attributions the attribution tagger (quote_tagger.py) marks in the ``tagged``
         sentences (offset, Doc) where no rule found one: its CONTENT with the SOURCE nearest to it in the
         sentence, or else the subject of its CUE."""
+        if not tagged:
+            return quotes  # (no sentence left to the tagger: no speaker resolver to build)
         resolver = SpeakerResolver(entities, text)
         segments = quote_segments(text)
         out: list[Quote] = []
