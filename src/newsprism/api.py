@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         art = store.get_article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
-        ex = store.get_extraction(art.id)
+        ex = pipeline.article_extraction(store, art)
         return {**art.to_dict(), "story": store.story_of(art.id), "extraction": ex.to_dict() if ex else None}
 
     @app.get("/api/stories", dependencies=read)
@@ -173,6 +173,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def not_found(_request: Request, exc: pipeline.NotFound):
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
+    @app.exception_handler(pipeline.BadRequest)
+    def bad_request(_request: Request, exc: pipeline.BadRequest):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
     @app.post("/api/stories/merge")
     def merge(body: MergeBody, request: Request, store=Depends(get_store)):
         can_write(request)
@@ -212,9 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         art = store.get_article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
-        if store.get_extraction(art.id) is None:
-            pipeline.extract_articles(store, [art])
-        return pages.article_page(art, store.get_extraction(art.id), store.story_of(art.id))
+        return pages.article_page(art, pipeline.article_extraction(store, art, extract_if_stale=True), store.story_of(art.id))
 
     @app.get("/search", response_class=HTMLResponse, dependencies=read)
     def ui_search(q: str = "", store=Depends(get_store)):

@@ -49,14 +49,19 @@ def ingest(
     as_json: JsonOpt = False,
     field: Annotated[Optional[list[str]], typer.Option("--field", help="Map a JSON/CSV field: article_field=input_field (e.g. text=maintext)")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format instead of sniffing: text, jsonl, json, csv, html, feed, warc, reuters-sgml")] = None,
-    max_doc_mb: Annotated[float, typer.Option(help="Largest single-article file read, in MB")] = 10.0,
+    max_doc_mb: Annotated[float, typer.Option(help="Largest article read, in MB: one file, JSON Lines line, CSV record or WARC page")] = 10.0,
+    max_expanded_mb: Annotated[float, typer.Option(help="Most one file or archive member may expand to when decompressed, in MB")] = 8192.0,
+    earliest_date: Annotated[str, typer.Option(help="Publication dates before this are kept as metadata, not used")] = "1800-01-01",
+    future_days: Annotated[int, typer.Option(help="Publication dates more than this many days ahead are kept as metadata, not used")] = 2,
     allow_private_urls: Annotated[bool, typer.Option(help="Allow URLs on private or loopback addresses")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
     """Read articles from any supported input and store them; re-ingesting the same input changes nothing."""
     try:
         opts = IngestOptions(fields=FieldMap.parse(field), max_doc_bytes=int(max_doc_mb * 1024 * 1024),
-                             allow_private_urls=allow_private_urls, format=fmt)
+                             max_expanded_bytes=int(max_expanded_mb * 1024 * 1024),
+                             allow_private_urls=allow_private_urls, format=fmt,
+                             earliest_date=_iso_day(earliest_date), future_days=future_days)
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -70,6 +75,15 @@ def ingest(
     else:
         _print_ingest_summary(report, store.path)
     raise typer.Exit(_ingest_exit_code(report))
+
+
+def _iso_day(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"--earliest-date {value!r} is not a date like 1800-01-01") from None
 
 
 def _ingest_with_progress(targets: list[str], store, opts: IngestOptions, show: bool) -> IngestReport:
@@ -92,9 +106,7 @@ def _ingest_with_progress(targets: list[str], store, opts: IngestOptions, show: 
 
 
 def _ingest_exit_code(report: IngestReport) -> int:
-    if report.rejected and report.read == 0:
-        return EXIT_NOTHING
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    return report.exit_code
 
 
 def _print_ingest_summary(report: IngestReport, db: str) -> None:
@@ -110,7 +122,7 @@ def _print_ingest_summary(report: IngestReport, db: str) -> None:
         f"duplicate {report.unchanged:,} · [red]rejected {len(report.rejected):,}[/] "
         f"in {report.seconds:.1f}s {rate} → {escape(db)}"
     )
-    if report.read and not report.stored:
+    if report.unchanged and not report.stored:
         console.print("nothing new: every article was already stored")
 
 
@@ -154,7 +166,9 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id (or an unamb
     """Show one article: metadata, where each field came from, and its text."""
     store = _store(db)
     art = store.get_article(article_id)
-    extraction = store.get_extraction(art.id) if art else None
+    from .pipeline import article_extraction
+
+    extraction = article_extraction(store, art) if art else None
     store.close()
     if art is None:
         err.print(f"[red]no article {escape(article_id)!s}[/]")
@@ -414,14 +428,17 @@ def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
 
 
 def _edit(action) -> int:
-    """Run a story edit; a story or article that does not exist is exit code 4."""
-    from .pipeline import NotFound
+    """Run a story edit; a story or article that does not exist is exit code 4, an edit that cannot be made 2."""
+    from .pipeline import BadRequest, NotFound
 
     try:
         return action()
     except NotFound as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    except BadRequest as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()

@@ -184,6 +184,7 @@ class Extraction:
     quantities: list[Quantity] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     version: str = ""
+    content_hash: str = ""  # of the text the spans point into: a changed text makes this extraction stale
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,7 +195,7 @@ class Extraction:
             return Span(**x) if x else None
 
         return cls(
-            article_id=d["article_id"], version=d.get("version", ""),
+            article_id=d["article_id"], version=d.get("version", ""), content_hash=d.get("content_hash", ""),
             entities=[Entity(**{**e, "span": span(e["span"])}) for e in d.get("entities", [])],
             quotes=[Quote(**{**q, "span": span(q["span"]), "content": span(q["content"]),
                              "speaker_span": span(q.get("speaker_span"))}) for q in d.get("quotes", [])],

@@ -7,19 +7,24 @@ URL, with its provenance and precision), outlet name, and the stable article id.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Iterator
 
 from .model import Article, RawRecord
 
 # --- text -------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+# A lone surrogate ("\\ud800" in JSON) is no character: it cannot be stored as UTF-8 or read by the
+# language model, so it becomes the replacement character.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Only runs that change: two or more blanks, or any single blank that is not a plain space
 # (matching every lone space would rewrite each word boundary, and cost most of the stage).
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
@@ -27,10 +32,18 @@ _LINE_EDGES = re.compile(r" \n ?|\n ")
 _MANY_NEWLINES = re.compile(r"\n\n\n+")
 
 
+def safe_str(value: str | None) -> str | None:
+    """A metadata string that can be stored: no lone surrogates, no control characters."""
+    if value is None:
+        return None
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", value))
+
+
 def clean_text(text: str) -> str:
     """NFC, one kind of line break, no control characters, single spaces, at most one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
     text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))  # after _SPACES, a line edge has at most one space
     text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
@@ -121,11 +134,15 @@ def parse_date(value: str | None) -> tuple[str, str] | None:
                 iso = stamp.isoformat()
                 if tz:
                     iso += "+00:00" if tz == "Z" else (tz if ":" in tz else tz[:3] + ":" + tz[3:])
+                    # an offset no clock uses (+99:99, +25:00) makes the whole value doubtful
+                    offset = datetime.fromisoformat(iso).utcoffset()
+                    if offset is None or abs(offset.total_seconds()) > 14 * 3600:
+                        return None
                 return iso, "datetime"
             if d is not None:
                 return date(int(y), int(mo), int(d)).isoformat(), "day"
             if mo is not None:
-                return f"{int(y):04d}-{int(mo):02d}", "month" if 1 <= int(mo) <= 12 else None  # type: ignore[return-value]
+                return (f"{int(y):04d}-{int(mo):02d}", "month") if 1 <= int(mo) <= 12 else None
             return f"{int(y):04d}", "year"
         except ValueError:
             return None
@@ -311,10 +328,25 @@ class NormalizeContext:
 
     today: date = field(default_factory=date.today)
     last_year: int | None = None
+    # The publication dates believed: none before ``earliest``, none more than ``future_days`` ahead.
+    earliest: date = date(1800, 1, 1)
+    future_days: int = 2
+
+    def plausible(self, iso: str) -> bool:
+        """Whether a date (day, month or year precision) lies in the window; a month or year counts
+        from its first day."""
+        try:
+            parts = [int(p) for p in iso[:10].split("-")]
+            first = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except (ValueError, IndexError):
+            return False
+        return self.earliest <= first <= self.today + timedelta(days=self.future_days)
 
 
 def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
     ctx = ctx or NormalizeContext()
+    raw = dataclasses.replace(raw, url=safe_str(raw.url), source=safe_str(raw.source), lang=safe_str(raw.lang),
+                              external_id=safe_str(raw.external_id))
     text = clean_text(raw.text)
     if not text:
         raise ValueError("article text is empty after cleaning")
@@ -326,27 +358,7 @@ def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
     lang = normalize_lang(raw.lang) or detect_language(f"{title}\n{text}" if title else text)
 
     dateline = find_dateline(text)
-    published, provenance, precision = None, "none", "none"
-    meta = parse_date(raw.published)
-    if raw.published and not meta:
-        warnings.append(f"unparseable date {raw.published!r} in metadata; ignored")
-    header = parse_date(raw.header_date)
-    if meta:
-        (published, precision), provenance = meta, "metadata"
-    elif header:
-        (published, precision), provenance = header, "header"
-    elif dateline and _valid(dateline.year or 2000, dateline.month, dateline.day):
-        if dateline.year:
-            published, provenance = date(dateline.year, dateline.month, dateline.day).isoformat(), "dateline"
-        else:
-            year, basis = infer_year(text, dateline.month, dateline.day, ctx.last_year, ctx.today)
-            published, provenance = date(year, dateline.month, dateline.day).isoformat(), "dateline-year-inferred"
-            extra["date_year_basis"] = basis
-        precision = "day"
-    elif (from_url := url_date(raw.url)) is not None:
-        (published, precision), provenance = from_url, "url"
-    if published and provenance != "dateline-year-inferred":
-        ctx.last_year = int(published[:4])
+    published, provenance, precision = _publication_date(raw, text, dateline, ctx, warnings, extra)
 
     source, source_prov = _clean_source(raw.source), raw.source_provenance if raw.source else "none"
     if not source and dateline and dateline.outlet:
@@ -379,6 +391,46 @@ def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
         extra=extra,
         warnings=warnings,
     )
+
+
+def _date_candidates(raw: RawRecord, text: str, dateline: "Dateline | None", ctx: NormalizeContext,
+                     warnings: list[str], extra: dict) -> Iterator[tuple[str, str, str]]:
+    """(ISO value, precision, provenance) in order of trust: metadata > header > dateline > URL."""
+    meta = parse_date(safe_str(raw.published))
+    if raw.published and not meta:
+        warnings.append(f"unparseable date {safe_str(raw.published)!r} in metadata; ignored")
+    if meta:
+        yield meta[0], meta[1], "metadata"
+    header = parse_date(safe_str(raw.header_date))
+    if header:
+        yield header[0], header[1], "header"
+    if dateline and _valid(dateline.year or 2000, dateline.month, dateline.day):
+        if dateline.year:
+            yield date(dateline.year, dateline.month, dateline.day).isoformat(), "day", "dateline"
+        else:
+            year, basis = infer_year(text, dateline.month, dateline.day, ctx.last_year, ctx.today)
+            extra["date_year_basis"] = basis
+            yield date(year, dateline.month, dateline.day).isoformat(), "day", "dateline-year-inferred"
+    if (from_url := url_date(raw.url)) is not None:
+        yield from_url[0], from_url[1], "url"
+
+
+def _publication_date(raw: RawRecord, text: str, dateline: "Dateline | None", ctx: NormalizeContext,
+                      warnings: list[str], extra: dict) -> tuple[str | None, str, str]:
+    """The most trusted date that lies in the plausible window. One outside it (0001-01-01, 9999-12-31,
+    a year ahead) is kept in ``extra["implausible_dates"]`` with a warning, never used: every later
+    stage does arithmetic on publication dates."""
+    for value, precision, provenance in _date_candidates(raw, text, dateline, ctx, warnings, extra):
+        if ctx.plausible(value):
+            if provenance != "dateline-year-inferred":
+                ctx.last_year = int(value[:4])
+                extra.pop("date_year_basis", None)
+            return value, provenance, precision
+        extra.setdefault("implausible_dates", []).append({"value": value, "from": provenance})
+        warnings.append(f"{provenance} date {value} lies outside {ctx.earliest.isoformat()}..today+{ctx.future_days}d; "
+                        "kept as metadata, not used as the publication date")
+    extra.pop("date_year_basis", None)
+    return None, "none", "none"
 
 
 def _clean_source(source: str | None) -> str | None:

@@ -7,6 +7,7 @@ import itertools
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
@@ -34,6 +35,13 @@ class IngestReport:
     def stored(self) -> int:
         return self.new + self.updated
 
+    @property
+    def exit_code(self) -> int:
+        """0 all stored; 1 some input rejected, the rest stored (or already there); 3 nothing could be stored."""
+        if not self.rejected:
+            return 0
+        return 1 if self.stored or self.unchanged else 3
+
     def to_dict(self) -> dict:
         return {
             "read": self.read, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
@@ -58,15 +66,20 @@ def ingest(
     """Read, normalize and store; batches commit as they fill, so an interruption loses at most one batch.
 
     ``on_new`` sees each committed batch's new articles (the clustering prefetch encodes their headlines)."""
+    opts = opts or IngestOptions()
     report = IngestReport()
-    ctx = NormalizeContext()
+    ctx = NormalizeContext(earliest=date.fromisoformat(opts.earliest_date), future_days=opts.future_days)
     batch: list[Article] = []
     rejected: list[Rejection] = []
     warned: set[tuple[str, str]] = set()
     started = time.perf_counter()
 
     def flush() -> None:
-        result = store.upsert_articles(batch, rejected)
+        try:
+            result = store.upsert_articles(batch, rejected)
+        except Exception as exc:  # noqa: BLE001 - one article the store refuses must not sink its batch
+            log.warning("storing a batch of %d failed (%s); storing its articles one by one", len(batch), exc)
+            result = _upsert_one_by_one(store, batch, rejected, report)
         report.new += len(result.new)
         report.updated += len(result.updated)
         report.unchanged += len(result.unchanged)
@@ -84,12 +97,10 @@ def ingest(
             report.rejected.append(item)
         else:
             report.read += 1
-            try:
-                article = normalize(item, ctx)
-            except ValueError as exc:
-                rej = Rejection(item.origin, str(exc), item.record)
-                rejected.append(rej)
-                report.rejected.append(rej)
+            article = _normalized(item, ctx)
+            if isinstance(article, Rejection):
+                rejected.append(article)
+                report.rejected.append(article)
             else:
                 batch.append(article)
                 for w in article.warnings:
@@ -104,6 +115,38 @@ def ingest(
     flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _normalized(raw, ctx) -> Article | Rejection:
+    """Normalize one record; whatever fails is that record's rejection, never the run's end."""
+    try:
+        return normalize(raw, ctx)
+    except ValueError as exc:
+        return Rejection(raw.origin, str(exc), raw.record)
+    except Exception as exc:  # noqa: BLE001 - a hostile record trips some library: reject it, keep the batch
+        log.debug("normalizing %s [%s] failed", raw.origin, raw.record, exc_info=True)
+        first = (str(exc).splitlines() or [""])[0][:200]
+        return Rejection(raw.origin, f"cannot normalize this record ({type(exc).__name__}: {first})", raw.record)
+
+
+def _upsert_one_by_one(store, batch: list[Article], rejected: list[Rejection], report: IngestReport):
+    """Store a batch that failed as a whole one article at a time: each that still fails is a rejection."""
+    from .store import UpsertResult
+
+    total = UpsertResult()
+    for art in batch:
+        try:
+            one = store.upsert_articles([art])
+        except Exception as exc:  # noqa: BLE001
+            rej = Rejection(art.origin, f"could not be stored ({type(exc).__name__}: {str(exc)[:200]})", art.record)
+            rejected.append(rej)
+            report.rejected.append(rej)
+            continue
+        total.new += one.new
+        total.updated += one.updated
+        total.unchanged += one.unchanged
+    store.upsert_articles([], rejected)
+    return total
 
 
 def _where(article: Article) -> str:
@@ -173,7 +216,6 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
     automatic decision and clusters the whole store again around the manual ones.
     """
     import zlib
-    from datetime import date, timedelta
 
     import numpy as np
 
@@ -197,10 +239,9 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
         df = DocFreq(np.frombuffer(zlib.decompress(blob), dtype=np.int32).copy(), int(n_docs))
         if df.counts.shape[0] != BUCKETS:
             df = DocFreq()
-    stream = StoryStream(config, None, df, first_story_id=store.max_story_id() + 1)
+    stream = StoryStream(config, None, df, new_story_id=store.new_story_id)
 
-    first = store.first_unassigned_day()
-    since = (date.fromisoformat(first) - timedelta(days=config.window_days)).isoformat() if first else None
+    since = _window_start(store.first_unassigned_day(), config.window_days)
     earlier = list(store.members_since(since))  # bounded by the window
     n_restore_chunks = -(-len(earlier) // CHUNK)
     chunks = itertools.chain(
@@ -235,6 +276,17 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
     store.put_meta("cluster.docfreq", str(df.n_docs).encode() + b":" + zlib.compress(df.counts.tobytes(), 1))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _window_start(first_day: str | None, window_days: int) -> str | None:
+    """The first day whose stories a run restores; None (all of them) when the first new article's
+    date is none a calendar can count back from (a store written before dates were checked)."""
+    from datetime import date, timedelta
+
+    try:
+        return (date.fromisoformat(first_day) - timedelta(days=window_days)).isoformat() if first_day else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def ingest_and_cluster(targets: Iterable[str], store: Store, config=None, opts: IngestOptions | None = None,
@@ -371,12 +423,12 @@ def compare(store, story_id: int, embedder: str | None = None):
     members = store.story_members(sid)
     articles = [a for a, _ in members]
     copies = {a.id: link["target_id"] for a, info in members for link in info["links"] if link["type"] == "copy-of"}
-    extractions = [store.get_extraction(a.id) for a in articles]
-    stale = [a for a, x in zip(articles, extractions) if x is None or x.version != VERSION]
+    extractions = [store.get_extraction(a.id, VERSION) for a in articles]
+    stale = [a for a, x in zip(articles, extractions) if x is None]
     if stale:
-        fresh = list(_shared_extractor().run(stale))
-        store.put_extractions(fresh)
-        extractions = [store.get_extraction(a.id) for a in articles]
+        fresh = {x.article_id: x for x in _shared_extractor().run(stale)}
+        store.put_extractions(list(fresh.values()))
+        extractions = [x if x is not None else fresh.get(a.id) for a, x in zip(articles, extractions)]
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode, copies)
     store.put_meta(f"dossier:{sid}", key.encode() + b"\n" + json.dumps(result.to_dict(), ensure_ascii=False).encode())
     return result
@@ -401,9 +453,17 @@ def _default_embedder() -> str:
     return ClusterConfig.load().embedder
 
 
-def extract_articles(store, articles: list[Article]) -> None:
-    """Extract and store these articles now (the web UI opening an article not extracted yet)."""
-    store.put_extractions(list(_shared_extractor().run(articles)))
+def article_extraction(store, article: Article, extract_if_stale: bool = False):
+    """The article's current extraction; with ``extract_if_stale``, made now when there is none (the web
+    UI opening an article), else None until ``extract`` runs."""
+    from .extract import VERSION
+
+    found = store.get_extraction(article.id, VERSION)
+    if found is None and extract_if_stale:
+        found = next(iter(_shared_extractor().run([article])), None)
+        if found is not None:
+            store.put_extractions([found])
+    return found
 
 
 _EXTRACTOR = None
@@ -427,6 +487,10 @@ class NotFound(LookupError):
     """A story or article a caller named does not exist."""
 
 
+class BadRequest(ValueError):
+    """A correction that cannot be made as asked (merging a story into itself)."""
+
+
 def _article_refs(store, refs: list[str]) -> list[str]:
     """Article ids for what a user typed: an id, an unambiguous prefix, or the input's own id."""
     out = []
@@ -440,6 +504,11 @@ def _article_refs(store, refs: list[str]) -> list[str]:
 
 def merge_stories(store, target: int, others: list[int]) -> int:
     """Merge stories into ``target``; later automatic runs keep them together."""
+    others = list(dict.fromkeys(others))
+    if target in others:
+        raise BadRequest(f"story {target} cannot be merged into itself")
+    if not others:
+        raise BadRequest("name at least one story to merge into the target")
     for sid in [target, *others]:
         if store.resolve_story(sid) != sid:
             raise NotFound(f"no story {sid} (or it was merged already)")

@@ -34,7 +34,8 @@ def test_loopback_refused_unless_allowed(server):
 
 
 def test_only_http_urls(server):
-    from newsprism.ingest.sources import InputError, check_url
+    from newsprism.ingest.fetch import check_url
+    from newsprism.ingest.sources import InputError
 
     with pytest.raises(InputError, match="only http"):
         check_url("file:///etc/passwd")

@@ -14,6 +14,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -53,13 +54,16 @@ class ClusterConfig:
 
 
 class OnlineClusterer:
-    def __init__(self, config: ClusterConfig, first_story_id: int = 1):
+    def __init__(self, config: ClusterConfig, first_story_id: int = 1, new_story_id: Callable[[], int] | None = None):
         self.config = config
         self._w = [float(w) for w in config.weights]
         self.stories: dict[int, StoryRep] = {}
         self.postings: dict[int, set[int]] = {}
         self.seen: dict[int, int] = {}  # story id -> stream day it last grew (for ageing out)
         self.next_id = first_story_id
+        # Where new story ids come from: the store's sequence when there is a store (a split running
+        # beside a clustering run must never get the id the clusterer is about to use), else a counter.
+        self._allocate = new_story_id
         self.clock: int | None = None  # the stream's current day
         self._emb_rows: dict[int, int] = {}
         self._emb = np.zeros((0, 0), dtype=np.float32)
@@ -75,11 +79,18 @@ class OnlineClusterer:
         z = sum(map(float.__mul__, self._w, features(rep, story))) + self.config.bias
         return 1.0 / (1.0 + math.exp(-z))
 
+    def _active(self, sid: int) -> bool:
+        """Within the window: a story that has not grown for longer is never a candidate, swept or not."""
+        if sid not in self.stories:
+            return False
+        return self.clock is None or self.seen.get(sid, self.clock) >= self.clock - self.config.window_days
+
     def candidates(self, rep: ArticleRep) -> list[int]:
         votes: dict[int, int] = {}
         for term in rep.top_terms:
             for sid in self.postings.get(term, ()):
-                votes[sid] = votes.get(sid, 0) + 1
+                if self._active(sid):
+                    votes[sid] = votes.get(sid, 0) + 1
         ranked = sorted(votes, key=votes.__getitem__, reverse=True)[: self.config.max_candidates]
         if rep.emb is not None and self._emb_rows:
             sims = self._emb[: self._rows_used] @ rep.emb
@@ -87,7 +98,7 @@ class OnlineClusterer:
             k = min(self.config.emb_candidates, len(self._emb_rows))
             for i in np.argpartition(-sims, k - 1)[:k]:
                 sid = int(self._row_sid[i])
-                if sid not in votes:
+                if sid not in votes and self._active(sid):
                     ranked.append(sid)
         return ranked
 
@@ -103,26 +114,30 @@ class OnlineClusterer:
 
     def assign(self, rep: ArticleRep) -> tuple[int, float, bool]:
         """Put one article in a story. Returns (story id, score of the join, whether the story is new)."""
-        self._tick(rep)
+        self._tick(rep)  # once per article: a second tick could sweep away the story just chosen
         sid, score = self.best(rep)
         if sid is not None and score >= self.config.threshold:
-            self.add(sid, rep)
+            self._add(sid, rep)
             return sid, score, False
         sid = self.new_story()
-        self.add(sid, rep)
+        self._add(sid, rep)
         return sid, 1.0, True
 
     def new_story(self, story_id: int | None = None) -> int:
-        sid = story_id if story_id is not None else self.next_id
-        self.next_id = max(self.next_id, sid + 1)
-        self.stories[sid] = StoryRep(sid)
-        return sid
+        if story_id is None:
+            story_id = self._allocate() if self._allocate is not None else self.next_id
+        self.next_id = max(self.next_id, story_id + 1)
+        self.stories[story_id] = StoryRep(story_id)
+        return story_id
 
     def add(self, sid: int, rep: ArticleRep) -> None:
         """Add an article to a story without a decision (duplicates, manual edits, resumed state)."""
-        if sid not in self.stories:
-            self.new_story(sid)
         self._tick(rep)
+        self._add(sid, rep)
+
+    def _add(self, sid: int, rep: ArticleRep) -> None:
+        if sid not in self.stories:  # new, or swept out of the window and now growing again
+            self.new_story(sid)
         story = self.stories[sid]
         story.add(rep)
         for term in rep.top_terms:

@@ -4,7 +4,7 @@ the trainer and the benchmarks all run articles through this one class."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -26,11 +26,12 @@ class Assignment:
 
 class StoryStream:
     def __init__(self, config: ClusterConfig, embedder: Embedder | None, df: DocFreq | None = None,
-                 first_story_id: int = 1, dedup: Deduplicator | None = None):
+                 first_story_id: int = 1, dedup: Deduplicator | None = None,
+                 new_story_id: Callable[[], int] | None = None):
         self.config = config
         self.embedder = embedder
         self.df = df or DocFreq()
-        self.clusterer = OnlineClusterer(config, first_story_id)
+        self.clusterer = OnlineClusterer(config, first_story_id, new_story_id)
         self.dedup = dedup or Deduplicator()
         self.story_of: dict[str, int] = {}
         # Recent members per story, for translation links: (id, language, figures, headline embedding).

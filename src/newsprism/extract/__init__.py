@@ -128,7 +128,7 @@ class Extractor:
                 parsed[i].append((off, pdoc))
             out = []
             for i, (art, doc) in enumerate(zip(batch, docs)):
-                ex = Extraction(art.id, version=VERSION)
+                ex = Extraction(art.id, version=VERSION, content_hash=art.content_hash)
                 ex.entities = ents.find(doc, art.id)
                 ex.quotes = quotes.find(art.text, parsed[i], art.id, ex.entities)
                 ex.times = timex.find(art.text, publication_day(art), art.id)
@@ -168,7 +168,7 @@ class Extractor:
         from .timex import _EU_MONTHS, EuropeanTimex
 
         lang = (art.lang or "")[:2]
-        ex = _figures_and_outcomes(art, Extraction(art.id, version=VERSION))
+        ex = _figures_and_outcomes(art, Extraction(art.id, version=VERSION, content_hash=art.content_hash))
         if lang in _EU_MONTHS:
             if lang not in self._european:
                 from .quotes import EuropeanQuotes
@@ -181,7 +181,7 @@ class Extractor:
 
     def _extract_chinese(self, art: Article) -> Extraction:
         entities, quotes, timex = self._chinese()
-        ex = Extraction(art.id, version=VERSION)
+        ex = Extraction(art.id, version=VERSION, content_hash=art.content_hash)
         ex.entities = entities.find(art.text, art.id)
         ex.quotes = quotes.find(art.text, art.id, ex.entities)
         ex.times = timex.find(art.text, publication_day(art), art.id)

@@ -8,28 +8,49 @@ streams, never unpacked to disk, so memory stays flat however large the input.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
-import ipaddress
 import lzma
 import os
-import socket
 import sys
 import tarfile
-import urllib.parse
-import urllib.request
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterator
+
+if TYPE_CHECKING:
+    from ..model import RawRecord, Rejection
 
 HEAD_BYTES = 8192
 COMPRESSION_SUFFIXES = (".gz", ".xz", ".bz2")
-URL_MAX_BYTES = 50 * 1024 * 1024
 
 
 class InputError(Exception):
     """An input as a whole cannot be read; the message is the one-line reason."""
+
+
+class RecordError(ValueError):
+    """One record cannot be read; the message is the one-line reason (naming the field where there is one)."""
+
+
+def record_boundary(origin: str, label: str | None, build: Callable[[], "RawRecord | Rejection"]) -> "RawRecord | Rejection":
+    """Each record is its own error boundary: whatever goes wrong while turning it into a ``RawRecord``
+    becomes a rejection naming the file and record, and the reader goes on with the next one."""
+    from ..model import Rejection
+
+    try:
+        return build()
+    except RecordError as exc:
+        return Rejection(origin, str(exc), label)
+    except RecursionError:
+        return Rejection(origin, "nested too deeply to read", label)
+    except Exception as exc:  # noqa: BLE001 - a hostile record must not end the file, whatever it trips
+        first = (str(exc).splitlines() or [""])[0][:200]
+        return Rejection(origin, f"unreadable record ({type(exc).__name__}: {first})", label)
 
 
 @dataclass
@@ -39,6 +60,7 @@ class Blob:
     size: int | None = None
     url: str | None = None
     content_type: str | None = None
+    guard: "Guard | None" = field(default=None, repr=False)  # the decompression under it, for its cut
     _head: bytes | None = field(default=None, repr=False)
 
     @property
@@ -75,27 +97,72 @@ def _buffered(stream: BinaryIO) -> io.BufferedReader:
     return stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, HEAD_BYTES * 2)  # type: ignore[arg-type]
 
 
-def _decompress(name: str, stream: io.BufferedReader) -> tuple[str, io.BufferedReader]:
+# A compressed stream that ends early raises one of these from read(); the guard turns that into an
+# end of file plus a note, so the records before the cut are kept and the cut is reported.
+_TRUNCATION = (EOFError, zlib.error, lzma.LZMAError, OSError)
+
+
+class Guard(io.RawIOBase):
+    """A decompressed stream or archive member, counted: past ``limit`` bytes it raises InputError,
+    so a small bomb never expands into memory or time; a compressed stream cut short ends cleanly and
+    says so in ``truncated``."""
+
+    def __init__(self, inner: BinaryIO, limit: int, what: str, parent: "Guard | None" = None):
+        self.inner, self.limit, self.what, self.parent = inner, limit, what, parent
+        self.count = 0
+        self.truncated: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.truncated:
+            return 0
+        try:
+            data = self.inner.read(len(buffer))
+        except InputError:
+            raise
+        except _TRUNCATION as exc:
+            self.truncated = describe_error(exc)
+            return 0
+        n = len(data)
+        self.count += n
+        if self.count > self.limit:
+            raise InputError(f"{self.what} expands past {self.limit / 2**20:,.0f} MiB (a compression bomb, or raise "
+                             "--max-expanded-mb)")
+        buffer[:n] = data
+        return n
+
+    def cut(self) -> str | None:
+        """Why this stream, or one it is read from, ended early; None when it ended where it should."""
+        return self.truncated or (self.parent.cut() if self.parent else None)
+
+
+def _decompress(name: str, stream: io.BufferedReader, limit: int, parent: Guard | None) -> tuple[io.BufferedReader, Guard | None]:
     """Peel gzip / xz / bzip2 layers, recognised by magic bytes rather than by name."""
+    guard = parent
     for _ in range(3):
         head = stream.peek(6)[:6]
         if head[:2] == b"\x1f\x8b":
-            stream = _buffered(gzip.GzipFile(fileobj=stream))  # type: ignore[arg-type]
+            inner: BinaryIO = gzip.GzipFile(fileobj=stream)  # type: ignore[arg-type]
         elif head[:6] == b"\xfd7zXZ\x00":
-            stream = _buffered(lzma.LZMAFile(stream))  # type: ignore[arg-type]
+            inner = lzma.LZMAFile(stream)  # type: ignore[arg-type]
         elif head[:3] == b"BZh":
-            stream = _buffered(bz2.BZ2File(stream))  # type: ignore[arg-type]
+            inner = bz2.BZ2File(stream)  # type: ignore[arg-type]
         else:
             break
-    return name, stream
+        guard = Guard(inner, limit, name, guard)
+        stream = _buffered(guard)  # type: ignore[arg-type]
+    return stream, guard
 
 
 def _is_tar(head: bytes) -> bool:
     return len(head) >= 262 and head[257:262] == b"ustar"
 
 
-def _expand_stream(name: str, raw: BinaryIO, size: int | None = None) -> Iterator[Blob]:
-    name, stream = _decompress(name, _buffered(raw))
+def _expand_stream(name: str, raw: BinaryIO, size: int | None = None, limit: int = 8 * 2**30,
+                   parent: Guard | None = None) -> Iterator[Blob]:
+    stream, guard = _decompress(name, _buffered(raw), limit, parent)
     head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
     if _is_tar(head):
         # Streaming mode ('r|'): each member is read as the consumer iterates, in order.
@@ -105,18 +172,39 @@ def _expand_stream(name: str, raw: BinaryIO, size: int | None = None) -> Iterato
                     continue
                 fobj = tar.extractfile(member)
                 if fobj is not None:
-                    yield from _expand_stream(f"{name}!{member.name}", fobj, member.size)
+                    member_name = f"{name}!{member.name}"
+                    yield from _expand_stream(member_name, Guard(fobj, limit, member_name, guard), member.size, limit)
         return
     if head[:4] == b"PK\x03\x04" and not _looks_like_office(head):
-        data = io.BytesIO(stream.read())
-        with zipfile.ZipFile(data) as zf:
+        with _seekable(stream, limit, name) as data, zipfile.ZipFile(data) as zf:
             for info in zf.infolist():
                 if info.is_dir() or _hidden(info.filename):
                     continue
+                member_name = f"{name}!{info.filename}"
                 with zf.open(info) as member:
-                    yield from _expand_stream(f"{name}!{info.filename}", member, info.file_size)
+                    yield from _expand_stream(member_name, Guard(member, limit, member_name), info.file_size, limit)
         return
-    yield Blob(name=name, stream=stream, size=size)
+    yield Blob(name=name, stream=stream, size=size, guard=guard)
+
+
+@contextlib.contextmanager
+def _seekable(stream: io.BufferedReader, limit: int, name: str) -> Iterator[BinaryIO]:
+    """A zip needs to seek to its directory at the end: a file on disk is used as it is; a zip inside a
+    compressed stream or another archive is spooled to a temporary file (never to memory past 8 MiB),
+    no larger than the expansion limit."""
+    raw = getattr(stream, "raw", None)
+    if isinstance(raw, io.FileIO) and stream.seekable():
+        yield stream
+        return
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as spool:
+        copied = 0
+        while chunk := stream.read(2**20):
+            copied += len(chunk)
+            if copied > limit:
+                raise InputError(f"zip archive {name} expands past {limit / 2**20:,.0f} MiB (raise --max-expanded-mb)")
+            spool.write(chunk)
+        spool.seek(0)
+        yield spool  # type: ignore[misc]
 
 
 def _looks_like_office(head: bytes) -> bool:
@@ -132,35 +220,13 @@ def is_url(target: str) -> bool:
     return target.startswith(("http://", "https://"))
 
 
-def check_url(url: str, allow_private: bool = False) -> None:
-    """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private or loopback addresses."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError("only http(s) URLs with a host name can be ingested")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise InputError(f"cannot resolve host {parts.hostname!r}: {exc.strerror}") from None
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast:
-            raise InputError(f"host {parts.hostname!r} resolves to a non-public address ({addr}); not allowed")
-
-
 def fetch_url(url: str, allow_private: bool = False, timeout: float = 30.0) -> Blob:
-    check_url(url, allow_private)
-    request = urllib.request.Request(url, headers={"User-Agent": "newsprism/0.1 (+self-hosted news analysis)"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - scheme checked above
-            data = resp.read(URL_MAX_BYTES + 1)
-            ctype = resp.headers.get("Content-Type")
-    except OSError as exc:
-        raise InputError(f"fetch failed: {exc}") from None
-    if len(data) > URL_MAX_BYTES:
-        raise InputError(f"response larger than {URL_MAX_BYTES // 2**20} MiB")
-    return Blob(name=url, stream=io.BufferedReader(io.BytesIO(data)), size=len(data), url=url, content_type=ctype)
+    """A URL's body as a blob; the body's decompressed size is capped like a file's (``Guard``)."""
+    from .fetch import fetch
+
+    resp = fetch(url, allow_private, timeout)
+    return Blob(name=url, stream=io.BufferedReader(io.BytesIO(resp.body)), size=len(resp.body), url=url,
+                content_type=resp.content_type)
 
 
 def iter_files(path: Path) -> Iterator[Path]:
@@ -195,21 +261,27 @@ def describe_error(exc: BaseException) -> str:
 READ_ERRORS = (OSError, EOFError, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile, InputError)
 
 
-def expand(target: str, allow_private_urls: bool = False) -> Iterator["Blob | tuple[str, str]"]:
+DEFAULT_EXPANDED_BYTES = 8 * 2**30
+
+
+def expand(target: str, allow_private_urls: bool = False,
+           max_expanded_bytes: int = DEFAULT_EXPANDED_BYTES) -> Iterator["Blob | tuple[str, str]"]:
     """Blobs for one command-line target; a file that cannot be opened yields ``(name, reason)`` instead.
 
-    A failure in one file never ends the walk of the directory it is in.
+    A failure in one file never ends the walk of the directory it is in. Whatever is decompressed or
+    unpacked is counted against ``max_expanded_bytes`` per file and per archive member.
     """
+    limit = max_expanded_bytes
     if target == "-":
         try:
-            yield from _expand_stream("<stdin>", sys.stdin.buffer)
+            yield from _expand_stream("<stdin>", sys.stdin.buffer, limit=limit)
         except READ_ERRORS as exc:
             yield ("<stdin>", describe_error(exc))
         return
     if is_url(target):
         try:
             blob = fetch_url(target, allow_private_urls)
-            for inner in _expand_stream(blob.name, blob.stream, blob.size):
+            for inner in _expand_stream(blob.name, blob.stream, blob.size, limit):
                 if inner.name == target:
                     inner.url = target
                 inner.content_type = blob.content_type
@@ -224,6 +296,6 @@ def expand(target: str, allow_private_urls: bool = False) -> Iterator["Blob | tu
     for file in iter_files(path):
         try:
             with open(file, "rb") as handle:
-                yield from _expand_stream(str(file), handle, file.stat().st_size)
+                yield from _expand_stream(str(file), handle, file.stat().st_size, limit)
         except READ_ERRORS as exc:
             yield (str(file), describe_error(exc))

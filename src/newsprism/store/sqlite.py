@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,20 @@ def fts_query(query: str) -> str:
         if tokens:
             parts.append('"' + " ".join(tokens) + '"')
     return " AND ".join(parts)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration script, one at a time (``executescript`` would commit the
+    transaction the migration runs in). A trigger's body holds semicolons: completeness decides."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buffer.splitlines()):
+        yield buffer
 
 
 def _now() -> str:
@@ -102,10 +117,21 @@ class SQLiteStore:
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._wal()
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash may lose the last batch, never corrupt
         self.db.execute("PRAGMA foreign_keys=ON")
         self.migrate()
+
+    def _wal(self) -> None:
+        # Switching a new file to WAL needs a moment alone with it; processes opening it together retry.
+        for attempt in range(50):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.05 + 0.01 * attempt)
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -114,15 +140,27 @@ class SQLiteStore:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        current = self.schema_version
-        for version, script in migrations():
-            if version <= current:
-                continue
-            # executescript commits; wrap each migration so it applies whole or not at all.
-            self.db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-            if version == 4:  # the story summary starts empty: fill it from the memberships already stored
-                with self._tx() as cur:
+        """Apply the migrations this store lacks, under the database's write lock: several processes
+        opening a new store at once wait for each other, and the later ones find the work done."""
+        pending = migrations()
+        if self.schema_version >= pending[-1][0]:
+            return
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.schema_version  # read again under the lock: another process may have migrated
+            for version, script in pending:
+                if version <= current:
+                    continue
+                for statement in _statements(script):
+                    cur.execute(statement)
+                cur.execute(f"PRAGMA user_version = {version}")
+                if version == 4:  # the story summary starts empty: fill it from the memberships already stored
                     _refresh_summaries(cur, None)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -292,8 +330,13 @@ class SQLiteStore:
             sid, method = d.pop("story_id"), d.pop("method")
             yield _article_from_dict(d), sid, method
 
-    def max_story_id(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
+    def new_story_id(self) -> int:
+        """A new story's id, taken from the store (a committed row), so that two processes (a clustering
+        run, a split by hand) never hand out the same one."""
+        now = _now()
+        with self._tx() as cur:
+            cur.execute("INSERT INTO stories(created_at, updated_at) VALUES (?, ?)", (now, now))
+            return int(cur.lastrowid)
 
     def save_assignments(self, assignments: Iterable[Any]) -> None:
         now = _now()
@@ -344,26 +387,37 @@ class SQLiteStore:
 
     # --- extractions --------------------------------------------------------------------------------
 
+    # The one stale rule: an extraction is current when the extractor's version made it and from the
+    # text the article has now. Its hash is the one the extractor read, never the one at write time, so
+    # a text re-ingested while extraction ran leaves the old extraction stale.
+    _CURRENT = "x.version = ? AND x.content_hash = a.content_hash"
+
     def unextracted_ids(self, version: str) -> list[str]:
-        """Articles with no extraction, or one made by another version or from an older text."""
+        """Articles with no current extraction (none, another version's, or one from an older text)."""
         sql = ("SELECT a.id FROM articles a LEFT JOIN extractions x ON x.article_id = a.id "
-               "WHERE x.article_id IS NULL OR x.version != ? OR x.content_hash != a.content_hash ORDER BY a.rowid")
+               f"WHERE x.article_id IS NULL OR NOT ({self._CURRENT}) ORDER BY a.rowid")
         return [row[0] for row in self.db.execute(sql, (version,))]
 
     def put_extractions(self, items: list[Any]) -> None:
-        hashes = dict(self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({','.join('?' * len(items))})",
-                                      [x.article_id for x in items]).fetchall()) if items else {}
         now = _now()
         with self._tx() as cur:
             cur.executemany("INSERT OR REPLACE INTO extractions(article_id, version, content_hash, data, extracted_at) "
                             "VALUES (?, ?, ?, ?, ?)",
-                            [(x.article_id, x.version, hashes.get(x.article_id, ""), json.dumps(x.to_dict(), ensure_ascii=False), now)
+                            [(x.article_id, x.version, x.content_hash, json.dumps(x.to_dict(), ensure_ascii=False), now)
                              for x in items])
 
-    def get_extraction(self, article_id: str) -> Any | None:
+    def get_extraction(self, article_id: str, version: str | None = None) -> Any | None:
+        """The article's current extraction (by ``version``, when given), or None: a stale one is never
+        handed out, since its spans may point into an older text."""
         from ..model import Extraction
 
-        row = self.db.execute("SELECT data FROM extractions WHERE article_id = ?", (article_id,)).fetchone()
+        if version is None:
+            sql = ("SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id "
+                   "WHERE x.article_id = ? AND x.content_hash = a.content_hash")
+            row = self.db.execute(sql, (article_id,)).fetchone()
+        else:
+            sql = f"SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id WHERE x.article_id = ? AND {self._CURRENT}"
+            row = self.db.execute(sql, (article_id, version)).fetchone()
         return Extraction.from_dict(json.loads(row[0])) if row else None
 
     def get_meta(self, key: str) -> bytes | None:
@@ -446,8 +500,8 @@ class SQLiteStore:
         now = _now()
         with self._tx() as cur:
             if story_id is None:
-                story_id = int(cur.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0])
-                cur.execute("INSERT INTO stories(id, created_at, updated_at) VALUES (?, ?, ?)", (story_id, now, now))
+                cur.execute("INSERT INTO stories(created_at, updated_at) VALUES (?, ?)", (now, now))
+                story_id = int(cur.lastrowid)
             # A story a user has edited is curated: pin its members and those of the stories the
             # articles leave, so a rebuild keeps the composition the user saw, not only the moved articles.
             sources = {r[0] for r in cur.execute(
