@@ -26,6 +26,11 @@ def test_clean_text_normalizes_unicode_and_whitespace():
     ("March 2026", ("2026-03", "month")),
     ("not a date", None),
     ("May 4", None),  # no year: not usable as a publication date on its own
+    ("2023-13", None),  # month 13 or 0 is no month (it once came back with no precision and broke the store)
+    ("2023-00", None),
+    ("2023-05-04T10:00:00+99:99", None),  # no clock uses that offset
+    ("2023-05-04T10:00:00+15:00", None),
+    ("2023-05-04T10:00:00+14:00", ("2023-05-04T10:00:00+14:00", "datetime")),
 ])
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
@@ -121,3 +126,30 @@ def test_seeds_dates_languages_and_sources():
     assert (second.lang, second.published, second.date_provenance) == ("en", "2023-05-05", "dateline-year-inferred")
     assert second.source == "China News Network" and first.source
     assert first.text.startswith("Beijing is closely following")  # the metadata prefix is not article text
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "0001-01-30", "9999-12-31", "0000", "1700-06-01", "2150-01-01"])
+def test_a_date_outside_the_window_is_kept_as_metadata_not_used(value):
+    ctx = NormalizeContext(today=date(2026, 12, 2))
+    a = normalize(RawRecord(text="The bridge opened.", origin="f.jsonl", record="line 1", published=value,
+                            url="https://h.example/2026/03/04/bridge"), ctx)
+    assert (a.published, a.date_provenance) == ("2026-03-04", "url")  # the next most trusted date that is plausible
+    assert a.extra["implausible_dates"] == [{"value": parse_date(value)[0], "from": "metadata"}]
+    assert any("outside 1800-01-01..today+2d" in w for w in a.warnings)
+
+
+def test_the_date_window_is_configurable():
+    raw = RawRecord(text="An archive story.", origin="f.jsonl", published="1750-03-01")
+    assert normalize(raw, NormalizeContext()).published is None
+    assert normalize(raw, NormalizeContext(earliest=date(1700, 1, 1))).published == "1750-03-01"
+    ahead = RawRecord(text="An embargoed story.", origin="f.jsonl", published="2026-12-10")
+    assert normalize(ahead, NormalizeContext(today=date(2026, 12, 2))).published is None
+    assert normalize(ahead, NormalizeContext(today=date(2026, 12, 2), future_days=10)).published == "2026-12-10"
+
+
+def test_lone_surrogates_become_replacement_characters_everywhere():
+    a = normalize(RawRecord(text="Harbour \ud800 news.", title="T\udfff", source="Wire \ud834", url="https://x.example/\udc00",
+                            origin="f.jsonl"))
+    for value in (a.text, a.title, a.source, a.url):
+        value.encode("utf-8")  # storable
+    assert "\ufffd" in a.text and a.lang

@@ -298,14 +298,17 @@ def read_csv(blob: Blob, fmap: FieldMap, max_bytes: int = 10 * 2**20) -> Iterato
             continue
         first = lines.row[0][0] if lines.row else lines.lineno
         label = f"row {first}" if len(lines.row) <= 1 else f"row at lines {first}-{lines.row[-1][0]}"
-        if lines.eof and len(lines.row) > 1 and "".join(line for _, line in lines.row).count('"') % 2:
-            # A quote never closed swallowed every line after it: say so, and read those lines again.
+        if len(lines.row) > 1 and header is not None and (
+                len(row) != len(header) or (lines.eof and "".join(line for _, line in lines.row).count('"') % 2)):
+            # A row over several lines that does not fit the header, or that ran to the end of the file
+            # with a quote open: a quote never closed swallowed the lines after it. Say so, and read
+            # those lines again as rows.
             rereads += 1
             if rereads > _MAX_REREADS:
                 yield Rejection(blob.name, f"more than {_MAX_REREADS} unterminated quotes; lines {first}-{lines.row[-1][0]} skipped",
                                 f"line {first}")
                 return
-            yield Rejection(blob.name, f"unterminated quote: this row ran on to the end of the file; the "
+            yield Rejection(blob.name, f"unterminated quote: this row ran on over {len(lines.row)} lines; the "
                             f"{len(lines.row) - 1} line(s) after its first are read again as rows", f"line {first}")
             lines.replay.extend(lines.row[1:])
             continue

@@ -43,7 +43,9 @@ def binary_kind(head: bytes) -> str | None:
         if head.startswith(magic):
             return kind
     sample = head[:4096]
-    if b"\x00" in sample:
+    # A stray NUL or two is damage inside a text (cleaned away later); many are a binary file or
+    # UTF-16 without a byte order mark.
+    if sample.count(b"\x00") > max(2, len(sample) // 100):
         return "contains NUL bytes"
     # Control bytes other than whitespace are rare in any text encoding.
     ctrl = len(sample) - len(sample.translate(None, _CONTROL_BYTES))

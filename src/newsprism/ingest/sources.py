@@ -119,7 +119,10 @@ class Guard(io.RawIOBase):
         if self.truncated:
             return 0
         try:
-            data = self.inner.read(len(buffer))
+            # read1: one step of the decompressor. A plain read(n) loops until n bytes, and when the
+            # stream is cut inside that loop the bytes it already had are lost with the EOFError.
+            read1 = getattr(self.inner, "read1", None)
+            data = read1(len(buffer)) if read1 is not None else self.inner.read(len(buffer))
         except InputError:
             raise
         except _TRUNCATION as exc:
