@@ -121,11 +121,8 @@ def fetch(url: str, allow_private: bool = False, timeout: float = 30.0, max_byte
             if resp.status >= 400:
                 raise InputError(f"fetch failed: HTTP Error {resp.status}: {resp.reason}")
             declared = resp.getheader("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise InputError(f"response larger than {max_bytes // 2**20} MiB")
-            body = resp.read(max_bytes + 1)
-            if len(body) > max_bytes:
-                raise InputError(f"response larger than {max_bytes // 2**20} MiB")
+            if (declared and declared.isdigit() and int(declared) > max_bytes) or len(body := resp.read(max_bytes + 1)) > max_bytes:
+                raise InputError(f"response larger than {max_bytes:,} bytes")
             return Response(url, body, resp.getheader("Content-Type"))
         except (OSError, http.client.HTTPException) as exc:
             raise InputError(f"fetch failed: {exc}") from None
