@@ -63,13 +63,16 @@ def test_upload_is_escaped_and_urls_are_checked(client):
            "text": "A <script>alert('x')</script> tag in an article about cats living in the harbour of Rotterdam. " * 3,
            "lang": "en"}
     files = {"files": ("evil.jsonl", json.dumps(doc).encode(), "application/json")}
-    r = client.post("/api/ingest", files=files, headers=auth())
-    assert r.status_code == 200 and r.json()["ingest"]["new"] == 1
+    r = client.post("/api/ingest", files=files, headers=auth(), params={"wait": 120})
+    assert r.status_code == 202 and r.json()["state"] == "done" and r.json()["ingest"]["new"] == 1
     art = client.get("/api/articles", params={"q": "cats"}).json()["items"][0]
     page = client.get(f"/articles/{art['id']}").text
     assert "<script>" not in page and "&lt;script&gt;" in page
+    story = client.get(f"/api/articles/{art['id']}").json()["story"]
+    markdown = client.get(f"/api/stories/{story}/dossier", params={"format": "md"}).text
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     assert client.post("/api/ingest", data={"url": "file:///etc/passwd"}, headers=auth()).status_code == 422
-    bad = client.post("/api/ingest", data={"url": "http://127.0.0.1:9/feed"}, headers=auth()).json()
+    bad = client.post("/api/ingest", data={"url": "http://127.0.0.1:9/feed"}, headers=auth(), params={"wait": 120}).json()
     assert bad["ingest"]["rejected"] == 1 and "non-public address" in bad["ingest"]["rejections"][0]
 
 
@@ -78,3 +81,79 @@ def test_read_token_and_read_only_server(tmp_path):
     assert app.get("/api/stories").status_code == 401
     assert app.get("/api/stories", headers={"Authorization": "Bearer r"}).status_code == 200
     assert app.post("/api/stories/merge", json={"target": 1, "others": [2]}).status_code == 403
+
+
+def _jsonl_doc(n: int) -> bytes:
+    return (json.dumps({"title": f"Pier report {n}", "text": f"The harbour reopened pier {n} after repairs to its deck.",
+                        "published": "2026-03-2%d" % n, "lang": "en"}) + "\n").encode()
+
+
+def test_ingest_runs_as_a_job_with_a_status_endpoint(client):
+    r = client.post("/api/ingest", files={"files": ("job.jsonl", _jsonl_doc(1), "application/json")}, headers=auth())
+    assert r.status_code == 202 and r.json()["state"] in ("queued", "running", "done")
+    done = client.get(r.json()["status_url"], params={"wait": 120}).json()
+    assert done["state"] == "done" and done["ingest"]["new"] == 1 and done["progress"]["stage"] == "done"
+    assert client.get("/api/jobs/nosuchjob").status_code == 404
+    page = client.get(f"/jobs/{done['id']}")
+    assert page.status_code == 200 and "new 1" in page.text
+
+
+def test_two_uploaded_files_with_one_name_are_both_kept_and_odd_names_are_names(client):
+    files = [("files", ("same.jsonl", _jsonl_doc(2), "application/json")), ("files", ("same.jsonl", _jsonl_doc(3), "application/json")),
+             ("files", ("..", _jsonl_doc(4), "application/json")), ("files", (".", _jsonl_doc(5), "application/json")),
+             ("files", ("../../etc/passwd", _jsonl_doc(6), "application/json"))]
+    r = client.post("/api/ingest", files=files, headers=auth(), params={"wait": 120})
+    assert r.status_code == 202 and r.json()["ingest"]["new"] == 5, r.json()
+
+
+def test_unauthenticated_uploads_are_refused_before_any_file_is_read(tmp_path):
+    from newsprism.jobs import uploads_dir
+
+    db = tmp_path / "auth.db"
+    app = TestClient(create_app(Settings(db=str(db), write_token=TOKEN)))
+    r = app.post("/api/ingest", files={"files": ("a.jsonl", _jsonl_doc(1) * 1000, "application/json")})
+    assert r.status_code == 401
+    assert not any(p.is_file() for p in uploads_dir(str(db)).rglob("*"))  # no byte of the file was kept
+    # the token as a form field works when it comes before the files (the web UI's form is built so)
+    ok = app.post("/api/ingest", data={"token": TOKEN}, files={"files": ("a.jsonl", _jsonl_doc(1), "application/json")},
+                  params={"wait": 120})
+    assert ok.status_code == 202 and ok.json()["ingest"]["new"] == 1
+    # a cookie never authorises a write (cross-site request forgery)
+    app.cookies.set("newsprism_token", TOKEN)
+    assert app.post("/api/stories/merge", json={"target": 1, "others": [2]}).status_code == 401
+
+
+def test_upload_size_is_limited_while_streaming(tmp_path):
+    app = TestClient(create_app(Settings(db=str(tmp_path / "lim.db"), write_token=TOKEN, max_upload_bytes=4096)))
+    big = {"files": ("big.jsonl", _jsonl_doc(1) * 100, "application/json")}
+    assert app.post("/api/ingest", files=big, headers=auth()).status_code == 413
+
+    def chunks():  # no Content-Length: the limit is counted as the body arrives
+        yield b"--b\r\nContent-Disposition: form-data; name=files; filename=x.jsonl\r\n\r\n"
+        for _ in range(100):
+            yield _jsonl_doc(1)
+        yield b"\r\n--b--\r\n"
+
+    r = app.post("/api/ingest", content=chunks(), headers={**auth(), "Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 413
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/api/stories", "/api/stories/987654", "/search?q=x"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/api/stories/99999999999999999999999", "/stories/99999999999999999999",
+                                  "/api/stories?offset=99999999999999999999999", "/?offset=99999999999999999999999",
+                                  "/api/articles?offset=-1", "/api/stories/99999999999999999999/dossier"])
+def test_huge_ids_and_offsets_are_client_errors_not_500s(client, path):
+    assert client.get(path).status_code == 422
+
+
+def test_merge_into_itself_is_a_client_error(client):
+    sid = client.get("/api/stories").json()["items"][0]["id"]
+    r = client.post("/api/stories/merge", json={"target": sid, "others": [sid]}, headers=auth())
+    assert r.status_code == 422 and "itself" in r.json()["detail"]
+    assert client.get(f"/api/stories/{sid}").status_code == 200

@@ -8,22 +8,29 @@ Access: writes (ingest, merge, split, move) need the operator's token (``NEWSPRI
 
 from __future__ import annotations
 
+import asyncio
 import os
-import secrets
-import tempfile
 import queue
+import secrets
+import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, HTTPException, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from pydantic import BaseModel
 
-from . import pipeline
-from .ingest import IngestOptions
+from . import jobs, pipeline
 from .store import ArticleQuery, default_db_path, open_store
+from .web.uploads import UploadError, receive
+
+# SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
+MAX_INT = 2**63 - 1
+StoryId = PathParam(ge=0, le=MAX_INT)
+Offset = Query(0, ge=0, le=MAX_INT)
 
 
 class Settings(BaseModel):
@@ -31,6 +38,39 @@ class Settings(BaseModel):
     write_token: Optional[str] = None
     read_token: Optional[str] = None
     allow_private_urls: bool = False
+    max_upload_bytes: int = 512 * 2**20  # one upload, all files together, counted as it streams in
+
+
+# Every response: no sniffing a JSON or Markdown body into HTML, no framing (clickjacking), scripts and
+# styles from this server only (the pages use inline styles, no scripts), no referrer to other sites.
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                     (b"referrer-policy", b"same-origin")]
+
+
+class SecurityHeaders:
+    """Pure ASGI (a BaseHTTPMiddleware would cost every request a task): adds the headers to each response.
+    /docs keeps FastAPI's own page (it loads Swagger's script and styles)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        csp = scope.get("path", "") not in ("/docs", "/redoc", "/docs/oauth2-redirect")
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in {k for k, _ in _SECURITY_HEADERS}]
+                headers += _SECURITY_HEADERS
+                if csp:
+                    headers.append((b"content-security-policy", _CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
 
 
 class MergeBody(BaseModel):
@@ -52,8 +92,10 @@ class UrlBody(BaseModel):
 
 
 def _bearer(request: Request) -> str | None:
+    """The token in the Authorization header. Never a cookie: a browser sends cookies with any site's
+    forms, and a write that a cookie authorises is open to cross-site request forgery."""
     auth = request.headers.get("authorization", "")
-    return auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get("newsprism_token")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
 def settings_from_env() -> Settings:
@@ -67,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or settings_from_env()
     open_store(settings.db).close()  # create or migrate once, before the first request
     app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
+    app.add_middleware(SecurityHeaders)
 
     idle: queue.SimpleQueue = queue.SimpleQueue()
 
@@ -106,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/articles", dependencies=read)
     def articles(source: str | None = None, lang: str | None = None, since: str | None = None, until: str | None = None,
-                 q: str | None = None, limit: int = Query(50, le=500), offset: int = 0, store=Depends(get_store)):
+                 q: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Offset, store=Depends(get_store)):
         arts = store.find_articles(ArticleQuery(source=source, lang=lang, since=since, until=until, text=q,
                                                 limit=limit, offset=offset))
         return {"items": [_brief(a) for a in arts], "limit": limit, "offset": offset}
@@ -120,20 +163,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {**art.to_dict(), "story": store.story_of(art.id), "extraction": ex.to_dict() if ex else None}
 
     @app.get("/api/stories", dependencies=read)
-    def stories(order: str = Query("recent", pattern="^(recent|size)$"), min_size: int = 1,
-                limit: int = Query(50, le=500), offset: int = 0, store=Depends(get_store)):
+    def stories(order: str = Query("recent", pattern="^(recent|size)$"), min_size: int = Query(1, ge=0, le=MAX_INT),
+                limit: int = Query(50, ge=1, le=500), offset: int = Offset, store=Depends(get_store)):
         return {"items": store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order),
                 "limit": limit, "offset": offset}
 
     @app.get("/api/stories/{story_id}", dependencies=read)
-    def story(story_id: int, store=Depends(get_store)):
+    def story(story_id: int = StoryId, store=Depends(get_store)):
         sid = store.resolve_story(story_id)
         if sid is None:
             raise HTTPException(404, f"no story {story_id}")
         return {"id": sid, "articles": [{**_brief(a), **{k: v for k, v in m.items()}} for a, m in store.story_members(sid)]}
 
     @app.get("/api/stories/{story_id}/dossier", dependencies=read)
-    def dossier(story_id: int, format: str = Query("json", pattern="^(json|md|html)$"), store=Depends(get_store)):
+    def dossier(story_id: int = StoryId, format: str = Query("json", pattern="^(json|md|html)$"), store=Depends(get_store)):
         from .compare.dossier import to_html, to_markdown
 
         result = pipeline.compare(store, story_id)
@@ -146,28 +189,58 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return result.to_dict()
 
     @app.get("/api/search", dependencies=read)
-    def search(q: str, limit: int = Query(20, le=200), store=Depends(get_store)):
+    def search(q: str, limit: int = Query(20, ge=1, le=200), store=Depends(get_store)):
         return {"items": [{**_brief(a), "snippet": snip} for a, snip in store.search(q, limit)]}
 
-    @app.post("/api/ingest")
-    async def ingest(request: Request, files: list[UploadFile] = File(default=[]), url: str | None = Form(default=None),
-                     token: str | None = Form(default=None)):
-        can_write(request, token)
-        if not files and not url:
-            raise HTTPException(422, "send files (multipart 'files') or a feed/page 'url'")
-        with tempfile.TemporaryDirectory() as tmp, store_ctx() as store:
-            targets = []
-            for f in files:
-                path = Path(tmp) / Path(f.filename or "upload").name
-                path.write_bytes(await f.read())
-                targets.append(str(path))
-            if url:
-                if not url.startswith(("http://", "https://")):
-                    raise HTTPException(422, "only http(s) URLs can be ingested")
-                targets.append(url)
-            report = pipeline.ingest(targets, store, IngestOptions(allow_private_urls=settings.allow_private_urls))
-            clustered = pipeline.cluster(store)
-        return {"ingest": report.to_dict(), "cluster": clustered.to_dict()}
+    worker = jobs.Worker(settings.db)
+
+    async def start_ingest(request: Request) -> str:
+        """Receive an upload as it streams (limits enforced while reading, the token before any file),
+        queue its ingest as a job, and make sure a job worker runs. Returns the job's id."""
+        if not settings.write_token:
+            raise HTTPException(403, "this server is read-only: the operator set no NEWSPRISM_TOKEN")
+        job_id = uuid.uuid4().hex[:12]
+        folder = jobs.uploads_dir(settings.db) / job_id
+        try:
+            upload = await receive(request, folder, settings.max_upload_bytes,
+                                   lambda token: _same(token, settings.write_token), _same(_bearer(request), settings.write_token))
+            url = upload.fields.get("url", "").strip()
+            if url and not url.startswith(("http://", "https://")):
+                raise UploadError(422, "only http(s) URLs can be ingested")
+            if not upload.files and not url:
+                raise UploadError(422, "send files (multipart 'files') or a feed/page 'url'")
+        except UploadError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise HTTPException(exc.status, exc.detail) from None
+        targets = [str(p) for p in upload.files] + ([url] if url else [])
+        with store_ctx() as store:
+            jobs.submit_ingest(store, targets, settings.allow_private_urls, str(folder) if upload.files else None, job_id)
+        await run_in_threadpool(worker.ensure)
+        return job_id
+
+    async def job_state(job_id: str, wait: float = 0.0) -> dict:
+        """The job as stored; with ``wait``, polled (without holding a thread) until it ends or time is up."""
+        deadline = asyncio.get_running_loop().time() + min(wait, 600.0)
+        while True:
+            with store_ctx() as store:
+                job = store.get_job(job_id)
+            if job is None:
+                raise HTTPException(404, f"no job {job_id}")
+            if job["state"] in ("done", "failed") or asyncio.get_running_loop().time() >= deadline:
+                return _job_view(job)
+            await asyncio.sleep(0.2)
+
+    @app.post("/api/ingest", status_code=202)
+    async def ingest(request: Request, wait: float = Query(0.0, ge=0, le=600)):
+        """Upload files (multipart 'files') or name a feed/page ('url'): ingest and clustering run as a
+        background job. Answers at once with the job (status at /api/jobs/ID), or, with ``wait``, when
+        the job has ended or ``wait`` seconds have passed."""
+        job_id = await start_ingest(request)
+        return await job_state(job_id, wait)
+
+    @app.get("/api/jobs/{job_id}", dependencies=read)
+    async def job(job_id: str, wait: float = Query(0.0, ge=0, le=600)):
+        return await job_state(job_id, wait)
 
     @app.exception_handler(pipeline.NotFound)
     def not_found(_request: Request, exc: pipeline.NotFound):
@@ -199,12 +272,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The two pages read most answer on the event loop when they can (a story list is a few indexed rows,
     # a story page rendered already is a lookup); computing a dossier goes to the thread pool.
     @app.get("/", response_class=HTMLResponse, dependencies=read)
-    async def ui_stories(order: str = "recent", offset: int = Query(0, ge=0), store=Depends(get_store)):
+    async def ui_stories(order: str = "recent", offset: int = Offset, store=Depends(get_store)):
         rows = store.list_stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
         return pages.story_list(rows, order, offset, writable=bool(settings.write_token))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
-    async def ui_story(story_id: int, store=Depends(get_store)):
+    async def ui_story(story_id: int = StoryId, store=Depends(get_store)):
         writable = bool(settings.write_token)
         sid, html = pages.rendered_story_page(store, story_id, writable)
         if sid is None:
@@ -241,15 +314,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/ingest")
-    async def ui_ingest(request: Request, files: list[UploadFile] = File(default=[]), token: str = Form("")):
-        result = await ingest(request, files=files, url=None, token=token)
-        return HTMLResponse(pages.ingest_result(result))
+    async def ui_ingest(request: Request):
+        job_id = await start_ingest(request)
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, dependencies=read)
+    async def ui_job(job_id: str):
+        return pages.job_page(await job_state(job_id))
 
     return app
 
 
 def _same(given: str | None, expected: str) -> bool:
     return bool(given) and secrets.compare_digest(given.encode(), expected.encode())
+
+
+def _job_view(job: dict) -> dict:
+    view = {k: job[k] for k in ("id", "kind", "state", "progress", "result", "error", "attempts", "created_at",
+                                "started_at", "finished_at")}
+    view["status_url"] = f"/api/jobs/{job['id']}"
+    # what the synchronous answer held, for callers that waited: the stage reports at the top level
+    if job["result"]:
+        view.update(job["result"])
+    return view
 
 
 def _brief(a) -> dict[str, Any]:

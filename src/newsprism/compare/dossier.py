@@ -41,6 +41,16 @@ def to_json(c: StoryComparison) -> str:
 
 
 def to_markdown(c: StoryComparison) -> str:
+    """The dossier as Markdown. Most Markdown renderers pass HTML through: every <, > and & in it (all of
+    them come from article text; the template writes none) is escaped, so a page's <script> stays text."""
+    return _escape_markup(_markdown(c))
+
+
+def _escape_markup(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown(c: StoryComparison) -> str:
     src = {a["id"]: a["source"] for a in c.articles}
     out = [f"# Story {c.story_id}: {c.articles[0]['title'] if c.articles else ''}", ""]
     out.append("| article | source | language | published | title |")

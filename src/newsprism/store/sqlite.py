@@ -516,6 +516,62 @@ class SQLiteStore:
                         (now, action, json.dumps({"articles": article_ids, "story": story_id})))
         return story_id
 
+    # --- jobs: a queue in the store, so any server process can answer for any job ------------------
+
+    def add_job(self, kind: str, params: dict[str, Any], job_id: str | None = None) -> str:
+        import uuid
+
+        job_id = job_id or uuid.uuid4().hex[:12]
+        with self._tx() as cur:
+            cur.execute("INSERT INTO jobs(id, kind, state, params, progress, created_at) VALUES (?, ?, 'queued', ?, '{}', ?)",
+                        (job_id, kind, json.dumps(params), _now()))
+        return job_id
+
+    def claim_job(self, stale_seconds: float = 30.0, max_attempts: int = 3) -> dict[str, Any] | None:
+        """The oldest queued job, now running; None if there is none or another job is running. A running
+        job whose worker has been silent for ``stale_seconds`` was killed: it is queued again (its work is
+        idempotent), or failed after ``max_attempts``."""
+        now = datetime.now(timezone.utc)
+        cutoff = (now.timestamp() - stale_seconds)
+        with self._tx() as cur:
+            for row in cur.execute("SELECT id, attempts, heartbeat_at FROM jobs WHERE state = 'running'").fetchall():
+                beat = datetime.fromisoformat(row["heartbeat_at"]).timestamp() if row["heartbeat_at"] else 0.0
+                if beat >= cutoff:
+                    return None  # one job at a time: the clusterer is the single writer of stories
+                if row["attempts"] >= max_attempts:
+                    cur.execute("UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
+                                (f"its worker stopped {row['attempts']} times", now.isoformat(), row["id"]))
+                else:
+                    cur.execute("UPDATE jobs SET state = 'queued' WHERE id = ?", (row["id"],))
+            row = cur.execute("SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1").fetchone()
+            if row is None:
+                return None
+            stamp = now.isoformat()
+            cur.execute("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, heartbeat_at = ? WHERE id = ?",
+                        (stamp, stamp, row["id"]))
+        return self.get_job(row["id"])
+
+    def update_job(self, job_id: str, **fields: Any) -> None:
+        """Set a job's state, progress, result or error; every update is also a heartbeat."""
+        values = {k: json.dumps(v) if k in ("progress", "result") else v for k, v in fields.items()}
+        values["heartbeat_at"] = _now()
+        if fields.get("state") in ("done", "failed"):
+            values["finished_at"] = values["heartbeat_at"]
+        with self._tx() as cur:
+            cur.execute(f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?", (*values.values(), job_id))
+
+    def get_job(self, job_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        job = dict(row)
+        for key in ("params", "progress", "result"):
+            job[key] = json.loads(job[key]) if job[key] else None
+        return job
+
+    def pending_jobs(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')").fetchone()[0])
+
     def _tx(self):
         store = self
 

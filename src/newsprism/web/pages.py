@@ -40,9 +40,10 @@ def story_list(rows: list[dict[str, Any]], order: str, offset: int, writable: bo
     nxt = f"/?order={order}&offset={offset + 50}"
     out.append(f"<p><a href='{nxt}'>more</a></p>" if len(rows) == 50 else "")
     if writable:
+        # The token comes before the files: the server checks it before it reads a byte of any file.
         out.append("<h2>Add articles</h2><form class=edit method=post action='/ui/ingest' enctype='multipart/form-data'>"
-                   "<input type=file name=files multiple aria-label='files'> <input name=token type=password "
-                   "placeholder='token' aria-label=token> <button>ingest</button></form>")
+                   "<input name=token type=password placeholder='token' aria-label=token> "
+                   "<input type=file name=files multiple aria-label='files'> <button>ingest</button></form>")
     return page("Stories", "".join(out))
 
 
@@ -163,8 +164,17 @@ def search_page(q: str, hits: list) -> str:
     return page(f"search {q}", f"<h1>Search: {e(q)}</h1><p>{len(hits)} hit(s)</p><ul id=hits>{rows}</ul>")
 
 
-def ingest_result(result: dict) -> str:
-    i, c = result["ingest"], result["cluster"]
+def job_page(job: dict) -> str:
+    """An upload's job: its progress while it runs (the page reloads itself each second), then what it did."""
+    p = job.get("progress") or {}
+    if job["state"] in ("queued", "running"):
+        stage = "waiting for the worker" if job["state"] == "queued" else f"{p.get('stage', 'ingest')}ing"
+        body = (f"<h1>Ingesting…</h1><p id=job-state>{e(stage)}: read {p.get('read', 0)} · rejected {p.get('rejected', 0)}"
+                f" · clustered {p.get('clustered', 0)} of {p.get('to_cluster', 0) or '?'}</p>")
+        return page("Ingesting", body).replace("<title>", "<meta http-equiv=refresh content=1><title>", 1)
+    if job["state"] == "failed":
+        return page("Ingest failed", f"<h1>Ingest failed</h1><p>{e(job.get('error') or '')}</p><p><a href='/'>back to the stories</a></p>")
+    i, c = job["ingest"], job["cluster"]
     body = (f"<h1>Ingested</h1><p>read {i['read']} · new {i['new']} · rejected {i['rejected']} · "
             f"{c['articles']} clustered ({c['new_stories']} new stories)</p>"
             + "".join(f"<p>{e(r)}</p>" for r in i["rejections"]) + "<p><a href='/'>back to the stories</a></p>")
