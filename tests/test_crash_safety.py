@@ -49,3 +49,136 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # The search index holds each article exactly once too.
     assert con.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'ships'").fetchone()[0] == total
+
+
+# --- the server, the job worker, concurrent writers, a full disk -----------------------------------------------
+
+import socket  # noqa: E402
+import urllib.request  # noqa: E402
+
+TOKEN = "crash-token"
+
+
+def _corpus(path, total: int, prefix: str = "n") -> str:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(total):
+            fh.write(json.dumps({"id": f"{prefix}{i}", "lang": "en", "source": f"Wire {i % 7}", "published": f"2026-03-{1 + i % 28:02d}",
+                                 "title": f"Port {i % 400} update", "text": f"Article {i} reports that {i % 97} ships waited at port {i % 400}."}) + "\n")
+    return str(path)
+
+
+def _serve(db: str, env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NEWSPRISM_TOKEN": TOKEN, **(env_extra or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "serve", "--db", db, "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/api/stories", timeout=1)
+            return proc, base
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def _upload(base: str, path: str) -> dict:
+    boundary = "crashboundary"
+    with open(path, "rb") as fh:
+        data = fh.read()
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=files; filename=up.jsonl\r\n\r\n").encode() + data + \
+        f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(base + "/api/ingest", data=body, method="POST", headers={
+        "Authorization": f"Bearer {TOKEN}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return json.loads(urllib.request.urlopen(req, timeout=60).read())
+
+
+def _job(base: str, job_id: str, wait: float = 0) -> dict:
+    return json.loads(urllib.request.urlopen(f"{base}/api/jobs/{job_id}?wait={wait}", timeout=wait + 30).read())
+
+
+def test_sigkill_of_the_server_and_of_its_job_worker_loses_nothing_and_doubles_nothing(tmp_path):
+    total = 12_000
+    src = _corpus(tmp_path / "up.jsonl", total)
+    db = str(tmp_path / "serve.db")
+    env = {"NEWSPRISM_JOB_STALE_SECONDS": "3"}
+    server, base = _serve(db, env)
+    try:
+        job = _upload(base, src)
+        deadline = time.time() + 120
+        while _job(base, job["id"])["progress"].get("read", 0) < 1000 and time.time() < deadline:
+            time.sleep(0.05)
+        running = _job(base, job["id"])
+        assert running["state"] == "running" and running["owner"]
+        os.kill(server.pid, signal.SIGKILL)  # the server goes; its worker (a session of its own) goes on
+        server.wait()
+        os.kill(int(running["owner"].rsplit(":", 1)[1]), signal.SIGKILL)  # and then the worker, mid-job
+        partial = count(db)
+        assert 0 < partial < total, "the kills must land mid-run for this test to mean anything"
+    finally:
+        if server.poll() is None:
+            server.kill()
+    server, base = _serve(db, env)  # a new server finds the job left running, silent: a new worker takes it again
+    try:
+        done = _job(base, job["id"], wait=240)
+        assert done["state"] == "done" and done["attempts"] == 2, done
+        assert done["ingest"]["new"] + done["ingest"]["unchanged"] == total
+        again = _job(base, _upload(base, src)["id"], wait=240)  # the same upload again: nothing new
+        assert again["ingest"]["new"] == 0 and again["ingest"]["unchanged"] == total
+    finally:
+        server.kill()
+        server.wait()
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*), count(DISTINCT external_id) FROM articles").fetchone() == (total, total)
+    assert con.execute("SELECT count(*) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+                       "WHERE m.article_id IS NULL").fetchone()[0] == 0  # every article in a story
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sigkill_of_cluster_while_another_process_ingests_then_rerun(tmp_path):
+    db = str(tmp_path / "busy.db")
+    first, second = _corpus(tmp_path / "a.jsonl", 6000, "a"), _corpus(tmp_path / "b.jsonl", 6000, "b")
+    run = [sys.executable, "-m", "newsprism.cli"]
+    subprocess.run([*run, "ingest", first, "--db", db, "--quiet"], check=True, capture_output=True, timeout=300)
+    writer = subprocess.Popen([*run, "ingest", second, "--db", db, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clusterer = subprocess.Popen([*run, "cluster", "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "NEWSPRISM_EMBED_PROCESS": "0"})
+    con = sqlite3.connect(db, timeout=30)
+    deadline = time.time() + 180
+    while con.execute("SELECT count(*) FROM story_members").fetchone()[0] < 500 and time.time() < deadline:
+        time.sleep(0.05)
+    os.kill(clusterer.pid, signal.SIGKILL)
+    clusterer.wait()
+    assert writer.wait(300) == 0
+    placed = con.execute("SELECT count(*) FROM story_members").fetchone()[0]
+    assert 0 < placed < 12_000, "the kill must land mid-run"
+    subprocess.run([*run, "cluster", "--db", db], check=True, capture_output=True, timeout=600)
+    assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM story_members").fetchone() == (12_000, 12_000)
+    assert con.execute("SELECT count(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story_id WHERE s.id IS NULL").fetchone()[0] == 0
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_full_disk_ends_ingest_with_a_clear_error_and_a_consistent_store(tmp_path):
+    """RLIMIT_FSIZE stands for a full disk: writes past it fail (EFBIG) as they would with ENOSPC."""
+    import resource
+
+    src = _corpus(tmp_path / "big.jsonl", 20_000)
+    db = str(tmp_path / "full.db")
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write error, not a signal that kills the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3 * 2**20, 3 * 2**20))
+
+    cmd = [sys.executable, "-m", "newsprism.cli", "ingest", src, "--db", db, "--quiet"]
+    full = subprocess.run(cmd, capture_output=True, text=True, timeout=300, preexec_fn=limit)
+    assert full.returncode == 5, full.stderr
+    assert "Traceback" not in full.stderr and "cannot be written" in full.stderr
+    stored = count(db)
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    rerun = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)  # room again: the rest goes in
+    assert rerun.returncode == 0 and json.loads(rerun.stdout)["unchanged"] == stored
+    assert count(db) == 20_000

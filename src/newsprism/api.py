@@ -193,6 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"items": [{**_brief(a), "snippet": snip} for a, snip in store.search(q, limit)]}
 
     worker = jobs.Worker(settings.db)
+    with store_ctx() as store:
+        if store.pending_jobs():  # jobs a stopped server or worker left behind
+            worker.ensure()
 
     async def start_ingest(request: Request) -> str:
         """Receive an upload as it streams (limits enforced while reading, the token before any file),
@@ -227,6 +230,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if job is None:
                 raise HTTPException(404, f"no job {job_id}")
             if job["state"] in ("done", "failed") or asyncio.get_running_loop().time() >= deadline:
+                if job["state"] not in ("done", "failed"):
+                    # a worker that died (or a server restarted) leaves the job waiting: start one to take it
+                    await run_in_threadpool(worker.ensure)
                 return _job_view(job)
             await asyncio.sleep(0.2)
 
@@ -330,7 +336,7 @@ def _same(given: str | None, expected: str) -> bool:
 
 
 def _job_view(job: dict) -> dict:
-    view = {k: job[k] for k in ("id", "kind", "state", "progress", "result", "error", "attempts", "created_at",
+    view = {k: job[k] for k in ("id", "kind", "state", "progress", "result", "error", "attempts", "owner", "created_at",
                                 "started_at", "finished_at")}
     view["status_url"] = f"/api/jobs/{job['id']}"
     # what the synchronous answer held, for callers that waited: the stage reports at the top level

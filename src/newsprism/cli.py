@@ -1,7 +1,8 @@
 """The ``newsprism`` command. A thin face: parsing options and printing; the work is in the library.
 
 Exit codes: 0 success; 1 some input was rejected (everything else was stored); 2 usage error;
-3 nothing could be stored; 4 the thing asked for does not exist.
+3 nothing could be stored; 4 the thing asked for does not exist; 5 the store itself failed (disk full,
+I/O error, read-only): what was committed before it stays.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news a
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one rejection, one line, however narrow the terminal
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NOTHING, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NOTHING, EXIT_NOT_FOUND, EXIT_STORE = 0, 1, 2, 3, 4, 5
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file (default: $NEWSPRISM_DB or ~/.local/share/newsprism/newsprism.db)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
@@ -365,26 +366,24 @@ def report_cmd(out_dir: Annotated[Path, typer.Argument(help="Directory for one d
                limit: int = 200) -> None:
     """Write the dossier of every story with several sources, and an index of them."""
     from .compare.dossier import RENDERERS
-    from .pipeline import compare as run_compare
+    from .pipeline import write_report
 
+    if fmt not in RENDERERS:
+        err.print(f"[red]--format must be one of {', '.join(RENDERERS)}[/]")
+        raise typer.Exit(EXIT_USAGE)
     store = _store(db)
-    rows = store.list_stories(limit=limit, min_size=min_size, order="size")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    index = []
-    with Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
-                  TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
-        task = bar.add_task("report", total=len(rows))
-        for r in rows:
-            result = run_compare(store, r["id"])
-            name = f"story-{r['id']}.{fmt}"
-            (out_dir / name).write_text(RENDERERS[fmt](result), encoding="utf-8")
-            index.append((r, name, len(result.contradictions)))
-            bar.advance(task)
-    store.close()
-    lines = ["# Stories", "", "| story | size | contradictions | title |", "|---|---|---|---|"]
-    lines += [f"| [{r['id']}]({name}) | {r['size']} | {k} | {r['title'][:80]} |" for r, name, k in index]
-    (out_dir / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    console.print(f"{len(index)} dossiers written to {escape(str(out_dir))} (index.md)")
+    try:
+        with Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
+                      TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
+            task = bar.add_task("report", total=None)
+            result = write_report(store, out_dir, fmt, min_size, limit,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    finally:
+        store.close()
+    for sid, why in result.failed:
+        err.print(f"[red]story {sid}: no dossier[/] ({escape(why)})")
+    console.print(f"{len(result.written)} dossiers written to {escape(str(out_dir))} (index.md)")
+    raise typer.Exit(EXIT_REJECTED if result.failed else EXIT_OK)
 
 
 @app.command()
@@ -592,7 +591,13 @@ def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build
 
 
 def main() -> None:
-    app()
+    from .store import StoreError
+
+    try:
+        app()
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        sys.exit(EXIT_STORE)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
 IDLE_EXIT_SECONDS = 5.0
+# A running job whose worker has been silent this long was killed; NEWSPRISM_JOB_STALE_SECONDS overrides.
+STALE_SECONDS = 30.0
 
 
 def uploads_dir(db: str) -> Path:
@@ -43,11 +45,11 @@ def submit_ingest(store, targets: list[str], allow_private_urls: bool = False, f
     return store.add_job("ingest", {"targets": targets, "allow_private_urls": allow_private_urls, "folder": folder}, job_id)
 
 
-def run_job(store, db: str, job: dict[str, Any]) -> None:
+def run_job(store, db: str, job: dict[str, Any], heartbeat: float = HEARTBEAT_SECONDS) -> None:
     """Run one claimed job to its end, recording progress as it goes."""
     params = job["params"]
     stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(db, job["id"], stop), daemon=True)
+    beat = threading.Thread(target=_heartbeat, args=(db, job["id"], stop, heartbeat), daemon=True)
     beat.start()
     progress: dict[str, Any] = {"stage": "ingest", "read": 0, "rejected": 0, "clustered": 0, "to_cluster": 0}
     last = [0.0]
@@ -80,11 +82,11 @@ def run_job(store, db: str, job: dict[str, Any]) -> None:
         shutil.rmtree(params["folder"], ignore_errors=True)
 
 
-def _heartbeat(db: str, job_id: str, stop: threading.Event) -> None:
+def _heartbeat(db: str, job_id: str, stop: threading.Event, every: float) -> None:
     """A job's pulse while a long step reports no progress (a model loading, a big restore)."""
     store = open_store(db)
     try:
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(every):
             store.update_job(job_id)
     finally:
         store.close()
@@ -92,14 +94,19 @@ def _heartbeat(db: str, job_id: str, stop: threading.Event) -> None:
 
 def work(db: str, idle_exit: float = IDLE_EXIT_SECONDS) -> int:
     """Claim and run jobs until the queue has been empty for ``idle_exit`` seconds; returns how many ran."""
+    import socket
+
     store = open_store(db)
     ran = 0
     idle_since = time.monotonic()
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    stale = float(os.environ.get("NEWSPRISM_JOB_STALE_SECONDS") or STALE_SECONDS)
+    heartbeat = min(HEARTBEAT_SECONDS, stale / 3)
     try:
         while True:
-            job = store.claim_job()
+            job = store.claim_job(owner, stale_seconds=stale)
             if job is not None:
-                run_job(store, db, job)
+                run_job(store, db, job, heartbeat)
                 ran += 1
                 idle_since = time.monotonic()
                 continue

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from .ingest import IngestOptions, read_inputs
 from .model import Article, Rejection
 from .normalize import NormalizeContext, normalize
-from .store import Store
+from .store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ def ingest(
     def flush() -> None:
         try:
             result = store.upsert_articles(batch, rejected)
+        except StoreError as exc:  # the store itself failed: no record's fault, and no point going on
+            raise StoreError(f"{exc}; {report.new + report.updated} article(s) of this run were stored before it") from exc
         except Exception as exc:  # noqa: BLE001 - one article the store refuses must not sink its batch
             log.warning("storing a batch of %d failed (%s); storing its articles one by one", len(batch), exc)
             result = _upsert_one_by_one(store, batch, rejected, report)
@@ -137,6 +139,8 @@ def _upsert_one_by_one(store, batch: list[Article], rejected: list[Rejection], r
     for art in batch:
         try:
             one = store.upsert_articles([art])
+        except StoreError:
+            raise
         except Exception as exc:  # noqa: BLE001
             rej = Rejection(art.origin, f"could not be stored ({type(exc).__name__}: {str(exc)[:200]})", art.record)
             rejected.append(rej)
@@ -478,6 +482,42 @@ def _shared_extractor():
 
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
+
+
+@dataclass
+class ReportResult:
+    written: list[tuple[dict, str, int]] = field(default_factory=list)  # (story row, file name, contradictions)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (story id, why)
+
+
+def write_report(store, out_dir, fmt: str = "html", min_size: int = 2, limit: int = 200,
+                 progress: Callable[[int, int], None] | None = None) -> ReportResult:
+    """A dossier file for each story with ``min_size`` articles or more, and an index.md of them. Each
+    story is its own error boundary: one that cannot be compared is listed as failed, the rest written."""
+    from pathlib import Path
+
+    from .compare.dossier import RENDERERS
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = store.list_stories(limit=limit, min_size=min_size, order="size")
+    result = ReportResult()
+    for k, row in enumerate(rows, start=1):
+        name = f"story-{row['id']}.{fmt}"
+        try:
+            comparison = compare(store, row["id"])
+            (out / name).write_text(RENDERERS[fmt](comparison), encoding="utf-8")
+            result.written.append((row, name, len(comparison.contradictions)))
+        except Exception as exc:  # noqa: BLE001 - one story's failure must not cost the others their dossiers
+            log.exception("dossier of story %s failed", row["id"])
+            result.failed.append((row["id"], f"{type(exc).__name__}: {exc}"))
+        if progress:
+            progress(k, len(rows))
+    lines = ["# Stories", "", "| story | size | contradictions | title |", "|---|---|---|---|"]
+    lines += [f"| [{r['id']}]({name}) | {r['size']} | {n} | {r['title'][:80]} |" for r, name, n in result.written]
+    lines += [f"| {sid} | | failed: {why[:80]} | |" for sid, why in result.failed]
+    (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return result
 
 
 # --- corrections by hand (the CLI, the API and the web UI all go through these) -----------------------

@@ -19,10 +19,15 @@ _EARLY = 90  # pixels for the zone of dates long before the story
 _CONTEXT_DAYS = 31  # how far before the first publication a date still counts as part of the story
 
 
+_YEARS = (1000, 9000)  # a chart spans days around a story: dates at the calendar's ends (0001, 9999) are not placed
+
+
 def _period(value: str) -> tuple[date, date] | None:
     """The first and last day a date of day, month or year precision stands for."""
     try:
         parts = [int(p) for p in value[:10].split("-")]
+        if not parts or not _YEARS[0] <= parts[0] <= _YEARS[1]:
+            return None
         if len(parts) == 3:
             d = date(*parts)
             return d, d

@@ -14,6 +14,11 @@ from typing import Any, Iterable, Iterator, Protocol
 from ..model import Article, Rejection
 
 
+class StoreError(RuntimeError):
+    """The store itself cannot be written (disk full, I/O error, read-only, locked too long): not a
+    problem of any one record, so a run stops with this message and what it committed stays."""
+
+
 @dataclass
 class UpsertResult:
     new: list[str] = field(default_factory=list)

@@ -7,6 +7,7 @@ are stable) and ``PRAGMA integrity_check`` stays ``ok``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..model import Article, Rejection
-from . import ArticleQuery, UpsertResult
+from . import ArticleQuery, StoreError, UpsertResult
 
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
 _COLUMNS = (
@@ -46,6 +47,10 @@ def fts_query(query: str) -> str:
         if tokens:
             parts.append('"' + " ".join(tokens) + '"')
     return " AND ".join(parts)
+
+
+_STORE_FAILURE = re.compile(r"disk is full|disk I/O|readonly|read-only|database is locked|unable to open|malformed|"
+                            r"out of memory|file is not a database", re.I)
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -145,9 +150,7 @@ class SQLiteStore:
         pending = migrations()
         if self.schema_version >= pending[-1][0]:
             return
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as cur:
             current = self.schema_version  # read again under the lock: another process may have migrated
             for version, script in pending:
                 if version <= current:
@@ -157,19 +160,13 @@ class SQLiteStore:
                 cur.execute(f"PRAGMA user_version = {version}")
                 if version == 4:  # the story summary starts empty: fill it from the memberships already stored
                     _refresh_summaries(cur, None)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
 
     # --- writes ---------------------------------------------------------------------------------
 
     def upsert_articles(self, articles: Iterable[Article], rejections: Iterable[Rejection] = ()) -> UpsertResult:
         result = UpsertResult()
         now = _now()
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as cur:
             for art in articles:
                 row = cur.execute("SELECT rowid, content_hash, title, text FROM articles WHERE id = ?", (art.id,)).fetchone()
                 values = _row_values(art)
@@ -201,10 +198,6 @@ class SQLiteStore:
                     "ON CONFLICT(origin, record, reason) DO UPDATE SET last_seen = excluded.last_seen, times = times + 1",
                     (rej.origin, rej.record or "", rej.reason, now, now),
                 )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
         return result
 
     # --- reads ------------------------------------------------------------------------------------
@@ -340,9 +333,7 @@ class SQLiteStore:
 
     def save_assignments(self, assignments: Iterable[Any]) -> None:
         now = _now()
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx() as cur:
             assignments = list(assignments)
             # the stories these articles leave and join: their story-list rows change
             touched = _stories_of(cur, [a.article_id for a in assignments]) | {a.story_id for a in assignments}
@@ -355,10 +346,6 @@ class SQLiteStore:
                     cur.execute("INSERT OR REPLACE INTO article_links(article_id, type, target_id, score) VALUES (?, ?, ?, ?)",
                                 (link.article_id, link.type, link.target_id, link.score))
             _refresh_summaries(cur, touched)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
 
     def clear_automatic_assignments(self) -> None:
         """Forget what clustering decided (for a rebuild); what users decided by hand stays."""
@@ -527,7 +514,7 @@ class SQLiteStore:
                         (job_id, kind, json.dumps(params), _now()))
         return job_id
 
-    def claim_job(self, stale_seconds: float = 30.0, max_attempts: int = 3) -> dict[str, Any] | None:
+    def claim_job(self, owner: str = "", stale_seconds: float = 30.0, max_attempts: int = 3) -> dict[str, Any] | None:
         """The oldest queued job, now running; None if there is none or another job is running. A running
         job whose worker has been silent for ``stale_seconds`` was killed: it is queued again (its work is
         idempotent), or failed after ``max_attempts``."""
@@ -547,8 +534,8 @@ class SQLiteStore:
             if row is None:
                 return None
             stamp = now.isoformat()
-            cur.execute("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, heartbeat_at = ? WHERE id = ?",
-                        (stamp, stamp, row["id"]))
+            cur.execute("UPDATE jobs SET state = 'running', attempts = attempts + 1, owner = ?, started_at = ?, heartbeat_at = ? "
+                        "WHERE id = ?", (owner, stamp, stamp, row["id"]))
         return self.get_job(row["id"])
 
     def update_job(self, job_id: str, **fields: Any) -> None:
@@ -572,20 +559,25 @@ class SQLiteStore:
     def pending_jobs(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')").fetchone()[0])
 
-    def _tx(self):
-        store = self
-
-        class _Tx:
-            def __enter__(self):
-                self.cur = store.db.cursor()
-                self.cur.execute("BEGIN IMMEDIATE")
-                return self.cur
-
-            def __exit__(self, exc_type, *_):
-                self.cur.execute("ROLLBACK" if exc_type else "COMMIT")
-                return False
-
-        return _Tx()
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Cursor]:
+        """The one way this store writes: a transaction that holds the write lock from its start (so two
+        writers queue instead of failing halfway), commits whole or not at all, and turns the database's
+        own failures (disk full, I/O error, read-only, locked past the timeout) into ``StoreError``."""
+        cur = self.db.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                try:
+                    cur.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # a full disk may refuse the rollback too; SQLite restores the journal on the next open
+            if isinstance(exc, sqlite3.DatabaseError) and _STORE_FAILURE.search(str(exc)):
+                raise StoreError(f"the store {self.path} cannot be written: {exc}") from exc
+            raise
 
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -9,6 +9,7 @@ CREATE TABLE jobs (
     result TEXT,                     -- JSON: the stage reports
     error TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
+    owner TEXT,                      -- the worker running it: host:pid
     created_at TEXT NOT NULL,
     started_at TEXT,
     heartbeat_at TEXT,
