@@ -391,7 +391,7 @@ def _(d: Path, s: Scale) -> list[str]:
 def _(d: Path, s: Scale) -> list[str]:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("spaces.txt", "w") as member:
+        with zf.open("spaces.txt", "w", force_zip64=True) as member:
             for _ in range(max(s.bomb_bytes, 128 * 2**20) // 2**20):
                 member.write(b" " * 2**20)
     return [_write(d / "bomb.zip.gz", gzip.compress(buf.getvalue(), 1))]
@@ -402,7 +402,7 @@ def _(d: Path, s: Scale) -> list[str]:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("good.txt", good_text("zipbomb", 0))
-        with zf.open("spaces.jsonl", "w") as member:
+        with zf.open("spaces.jsonl", "w", force_zip64=True) as member:
             for _ in range(s.bomb_bytes // 2**20):
                 member.write(b" " * 2**20)
     return [_write(d / "bomb.zip", buf.getvalue())]

@@ -85,14 +85,26 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: 
     return status
 
 
-async def client(port: int, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
+def wait_until_up(base: str, seconds: float = 30.0) -> None:
+    import httpx
+
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        try:
+            httpx.get(base + "/api/stories?limit=1", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no server answered at {base}")
+
+
+async def read_loop(port: int, next_url, running, record, errors: list[str]) -> None:
+    """One reader: GETs ``next_url(rng)`` on a kept-alive connection while ``running()``, calling
+    ``record(started, seconds)`` for each answer; an error is counted and the reader reconnects."""
     rng = random.Random()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    while time.perf_counter() < until:
-        if rng.random() < 0.5:
-            url = f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
-        else:
-            url = f"/stories/{rng.choice(stories)}"
+    while running():
+        url = next_url(rng)
         t = time.perf_counter()
         try:
             status = await asyncio.wait_for(_get(reader, writer, url), timeout=30)
@@ -102,8 +114,17 @@ async def client(port: int, stories: list[int], until: float, lat: list[float], 
             errors.append(f"{url}: {type(exc).__name__}")
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        lat.append(time.perf_counter() - t)
+        record(t, time.perf_counter() - t)
     writer.close()
+
+
+async def client(port: int, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
+    def next_url(rng: random.Random) -> str:
+        if rng.random() < 0.5:
+            return f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
+        return f"/stories/{rng.choice(stories)}"
+
+    await read_loop(port, next_url, lambda: time.perf_counter() < until, lambda _t, secs: lat.append(secs), errors)
 
 
 def main() -> None:
@@ -127,12 +148,7 @@ def main() -> None:
             import httpx
 
             base = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    httpx.get(base + "/api/stories?limit=1", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            wait_until_up(base)
             lat: list[float] = []
             errors: list[str] = []
             until = time.perf_counter() + args.seconds

@@ -8,12 +8,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
 from .model import Article, Rejection
 from .normalize import NormalizeContext, normalize
-from .store import Store, StoreError
+from .store import Store, StoreError, UpsertResult
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +134,6 @@ def _normalized(raw, ctx) -> Article | Rejection:
 
 def _upsert_one_by_one(store, batch: list[Article], rejected: list[Rejection], report: IngestReport):
     """Store a batch that failed as a whole one article at a time: each that still fails is a rejection."""
-    from .store import UpsertResult
-
     total = UpsertResult()
     for art in batch:
         try:
@@ -494,8 +493,6 @@ def write_report(store, out_dir, fmt: str = "html", min_size: int = 2, limit: in
                  progress: Callable[[int, int], None] | None = None) -> ReportResult:
     """A dossier file for each story with ``min_size`` articles or more, and an index.md of them. Each
     story is its own error boundary: one that cannot be compared is listed as failed, the rest written."""
-    from pathlib import Path
-
     from .compare.dossier import RENDERERS
 
     out = Path(out_dir)

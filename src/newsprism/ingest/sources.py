@@ -20,10 +20,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
-if TYPE_CHECKING:
-    from ..model import RawRecord, Rejection
+from ..model import RawRecord, Rejection
 
 HEAD_BYTES = 8192
 COMPRESSION_SUFFIXES = (".gz", ".xz", ".bz2")
@@ -37,11 +36,9 @@ class RecordError(ValueError):
     """One record cannot be read; the message is the one-line reason (naming the field where there is one)."""
 
 
-def record_boundary(origin: str, label: str | None, build: Callable[[], "RawRecord | Rejection"]) -> "RawRecord | Rejection":
+def record_boundary(origin: str, label: str | None, build: Callable[[], RawRecord | Rejection]) -> RawRecord | Rejection:
     """Each record is its own error boundary: whatever goes wrong while turning it into a ``RawRecord``
     becomes a rejection naming the file and record, and the reader goes on with the next one."""
-    from ..model import Rejection
-
     try:
         return build()
     except RecordError as exc:
@@ -123,8 +120,6 @@ class Guard(io.RawIOBase):
             # stream is cut inside that loop the bytes it already had are lost with the EOFError.
             read1 = getattr(self.inner, "read1", None)
             data = read1(len(buffer)) if read1 is not None else self.inner.read(len(buffer))
-        except InputError:
-            raise
         except _TRUNCATION as exc:
             self.truncated = describe_error(exc)
             return 0
