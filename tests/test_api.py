@@ -157,3 +157,35 @@ def test_merge_into_itself_is_a_client_error(client):
     r = client.post("/api/stories/merge", json={"target": sid, "others": [sid]}, headers=auth())
     assert r.status_code == 422 and "itself" in r.json()["detail"]
     assert client.get(f"/api/stories/{sid}").status_code == 200
+
+
+def test_a_story_that_grew_is_served_from_its_previous_page_while_the_new_one_is_made(tmp_path):
+    import time
+
+    from newsprism.pipeline import ingest, move_articles
+    from newsprism.store import open_store
+
+    db = clustered_demo_db(tmp_path / "grow.db")
+    app = TestClient(create_app(Settings(db=str(db))))
+    sid = app.get("/api/stories", params={"order": "size"}).json()["items"][0]["id"]
+    first = app.get(f"/stories/{sid}").text
+    assert "being computed" not in first
+    store = open_store(db)
+    (tmp_path / "more.jsonl").write_bytes(_jsonl_doc(7))
+    report = ingest([str(tmp_path / "more.jsonl")], store, keep_new_ids=True)
+    move_articles(store, report.new_ids, sid)  # the story grows, as a live ingest job would make it
+    store.close()
+    during = app.get(f"/stories/{sid}").text
+    assert "being computed" in during and during.replace(pages_updating(), "") == first
+    for _ in range(300):
+        after = app.get(f"/stories/{sid}").text
+        if "being computed" not in after:
+            break
+        time.sleep(0.1)
+    assert "being computed" not in after and "Pier report 7" in after
+
+
+def pages_updating() -> str:
+    from newsprism.web.pages import UPDATING
+
+    return UPDATING

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -401,11 +402,27 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
 COMPARE_VERSION = "compare-2026-11-24e"  # bump when the comparison's output changes: cached dossiers are redone
 
 
+_COMPARING: dict[tuple[str, int], threading.Lock] = {}
+_COMPARING_GUARD = threading.Lock()
+
+
 def compare(store, story_id: int, embedder: str | None = None):
     """The comparison of one story's sources (extracting any member not extracted yet).
 
     Kept in the store and reused while the story's members, their texts and the extractor, comparer and
-    embedder versions are unchanged: a story page is then a lookup, not a 1-2 s computation."""
+    embedder versions are unchanged: a story page is then a lookup, not a 1-2 s computation. One
+    computation per story at a time in a process: readers who ask meanwhile wait for it and read its
+    result, instead of each computing the same dossier (ten readers of a story that just grew)."""
+    sid = store.resolve_story(story_id)
+    if sid is None:
+        return None
+    with _COMPARING_GUARD:
+        lock = _COMPARING.setdefault((str(store.path), sid), threading.Lock())
+    with lock:
+        return _compare(store, sid, embedder)
+
+
+def _compare(store, story_id: int, embedder: str | None = None):
     import json
 
     from .compare import compare_articles

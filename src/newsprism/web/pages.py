@@ -62,8 +62,13 @@ def story_page(comparison, writable: bool) -> str:
 
 
 _PAGES: OrderedDict[tuple, str] = OrderedDict()  # rendered story pages, most recently used last
+_LATEST: dict[tuple, tuple] = {}  # (store, story, writable) -> the key of its newest rendered page
+_REFRESHING: set[tuple] = set()  # stories whose new page is being rendered in the background
 _PAGES_LOCK = threading.Lock()
 _PAGES_MAX = 256
+
+UPDATING = ("<p class=updating role=status>This story has new articles since this dossier was made; the new "
+            "dossier is being computed. Reload in a few seconds.</p>")
 
 
 def _cached_page(store, story_id: int, writable: bool) -> tuple[int | None, tuple | None, str | None]:
@@ -79,11 +84,47 @@ def _cached_page(store, story_id: int, writable: bool) -> tuple[int | None, tupl
     return sid, key, None
 
 
+def _older_page(key: tuple) -> str | None:
+    """The page rendered for an earlier version of this story's dossier, if it is still kept."""
+    path, sid, _, writable = key
+    with _PAGES_LOCK:
+        return _PAGES.get(_LATEST.get((path, sid, writable), ()))
+
+
 def rendered_story_page(store, story_id: int, writable: bool) -> tuple[int | None, str | None]:
-    """(the story's id after merges, its page if rendered for the current dossier already): a few
-    indexed reads, so the server answers it without leaving its event loop. (None, None): no such story."""
-    sid, _, html = _cached_page(store, story_id, writable)
-    return sid, html
+    """(the story's id after merges, its page if rendered for the current dossier already, else the
+    page of its previous dossier while the new one is computed in the background): a few indexed reads,
+    so the server answers it without leaving its event loop. (None, None): no such story."""
+    sid, key, html = _cached_page(store, story_id, writable)
+    if sid is None or html is not None:
+        return sid, html
+    older = _older_page(key)
+    if older is None:
+        return sid, None
+    _refresh_in_background(store.path, sid, writable, key)
+    return sid, older.replace("<h1", UPDATING + "<h1", 1)
+
+
+def _refresh_in_background(path: str, sid: int, writable: bool, key: tuple) -> None:
+    """A story that grew (a live ingest job) is read on: readers keep the old page for the moment it
+    takes to compute the new one, once, on a thread with a store connection of its own."""
+    with _PAGES_LOCK:
+        if key in _REFRESHING:
+            return
+        _REFRESHING.add(key)
+
+    def run() -> None:
+        from ..store import open_store
+
+        store = open_store(path)
+        try:
+            story_page_for(store, sid, writable)
+        finally:
+            store.close()
+            with _PAGES_LOCK:
+                _REFRESHING.discard(key)
+
+    threading.Thread(target=run, name=f"dossier-{sid}", daemon=True).start()
 
 
 def story_page_for(store, story_id: int, writable: bool) -> str | None:
@@ -98,8 +139,13 @@ def story_page_for(store, story_id: int, writable: bool) -> str | None:
     html = story_page(result, writable)
     with _PAGES_LOCK:
         _PAGES[key] = html
+        _LATEST[(key[0], key[1], key[3])] = key
         while len(_PAGES) > _PAGES_MAX:
             _PAGES.popitem(last=False)
+        if len(_LATEST) > 4 * _PAGES_MAX:  # forget stories whose pages are gone
+            for story, latest in list(_LATEST.items()):
+                if latest not in _PAGES:
+                    del _LATEST[story]
     return html
 
 
