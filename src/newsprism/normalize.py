@@ -21,10 +21,13 @@ from .model import Article, RawRecord
 
 # --- text -------------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-# A lone surrogate ("\\ud800" in JSON) is no character: it cannot be stored as UTF-8 or read by the
-# language model, so it becomes the replacement character.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Control and invisible characters go; a lone surrogate ("\\ud800" in JSON) is no character (it cannot be
+# stored as UTF-8 or read by the language model) and becomes the replacement character. One pass for both.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff\ud800-\udfff]")
+
+
+def _junk(m: re.Match) -> str:
+    return "\ufffd" if "\ud800" <= m.group() <= "\udfff" else ""
 # Only runs that change: two or more blanks, or any single blank that is not a plain space
 # (matching every lone space would rewrite each word boundary, and cost most of the stage).
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
@@ -33,17 +36,17 @@ _MANY_NEWLINES = re.compile(r"\n\n\n+")
 
 
 def safe_str(value: str | None) -> str | None:
-    """A metadata string that can be stored: no lone surrogates, no control characters."""
-    if value is None:
-        return None
-    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", value))
+    """A metadata string that can be stored: no lone surrogates, no control characters (the same object
+    when there is nothing to remove)."""
+    if value is None or not _JUNK.search(value):
+        return value
+    return _JUNK.sub(_junk, value)
 
 
 def clean_text(text: str) -> str:
     """NFC, one kind of line break, no control characters, single spaces, at most one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    text = _SURROGATE.sub("\ufffd", text)
+    text = _JUNK.sub(_junk, text)
     text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))  # after _SPACES, a line edge has at most one space
     text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
@@ -345,8 +348,10 @@ class NormalizeContext:
 
 def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
     ctx = ctx or NormalizeContext()
-    raw = dataclasses.replace(raw, url=safe_str(raw.url), source=safe_str(raw.source), lang=safe_str(raw.lang),
-                              external_id=safe_str(raw.external_id))
+    fields = {"url": raw.url, "source": raw.source, "lang": raw.lang, "external_id": raw.external_id}
+    cleaned = {k: safe_str(v) for k, v in fields.items()}
+    if any(cleaned[k] is not fields[k] for k in fields):
+        raw = dataclasses.replace(raw, **cleaned)
     text = clean_text(raw.text)
     if not text:
         raise ValueError("article text is empty after cleaning")
