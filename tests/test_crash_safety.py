@@ -182,3 +182,48 @@ def test_a_full_disk_ends_ingest_with_a_clear_error_and_a_consistent_store(tmp_p
     rerun = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)  # room again: the rest goes in
     assert rerun.returncode == 0 and json.loads(rerun.stdout)["unchanged"] == stored
     assert count(db) == 20_000
+
+
+def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extraction_current(tmp_path):
+    """Texts re-ingested while extract runs: what extract wrote for an old text stays stale, a rerun
+    brings every article a current extraction (the spans of each point into the text it has now)."""
+    db = str(tmp_path / "extract.db")
+    N = 1200
+    run = [sys.executable, "-m", "newsprism.cli"]
+
+    def texts(path, version: str):
+        with open(path, "w", encoding="utf-8") as fh:
+            for i in range(N):
+                fh.write(json.dumps({"id": f"x{i}", "lang": "en", "title": f"Port {i}", "published": "2026-03-02",
+                                     "text": f"Mayor Ana Ruiz said on Tuesday that {i % 40} ships waited at port {i}. "
+                                             f"\"We are working on it,\" she told reporters. {version}"}) + "\n")
+        return str(path)
+
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()  # the same file name: ids are kept per collection (file) and record id
+    subprocess.run([*run, "ingest", texts(tmp_path / "v1" / "port.jsonl", "First version."), "--db", db, "--quiet"],
+                   check=True, capture_output=True, timeout=300)
+    extractor = subprocess.Popen([*run, "extract", "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "NEWSPRISM_EXTRACT_PROCESS": "0"})
+    con = sqlite3.connect(db, timeout=30)
+    deadline = time.time() + 180
+    while con.execute("SELECT count(*) FROM extractions").fetchone()[0] < 20 and time.time() < deadline:
+        time.sleep(0.05)
+    writer = subprocess.run([*run, "ingest", texts(tmp_path / "v2" / "port.jsonl", "Second version, changed."), "--db", db,
+                             "--quiet", "--json"], capture_output=True, text=True, timeout=300)
+    assert json.loads(writer.stdout)["updated"] == N
+    os.kill(extractor.pid, signal.SIGKILL)
+    extractor.wait()
+    done_before = con.execute("SELECT count(*) FROM extractions").fetchone()[0]
+    assert 20 <= done_before < N, "the kill must land mid-run"
+    subprocess.run([*run, "extract", "--db", db], check=True, capture_output=True, timeout=600,
+                   env={**os.environ, "NEWSPRISM_EXTRACT_PROCESS": "0"})
+    rows = con.execute("SELECT a.text, a.content_hash, x.content_hash, x.data FROM articles a JOIN extractions x ON x.article_id = a.id").fetchall()
+    assert len(rows) == N
+    for text, article_hash, extraction_hash, data in rows:
+        made_from = json.loads(data).get("content_hash")  # the hash of the text the extractor read
+        assert article_hash == extraction_hash == made_from and "Second version" in text
+        for quote in json.loads(data)["quotes"]:
+            span = quote["span"]
+            assert 0 <= span["start"] < span["end"] <= len(text)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
