@@ -302,21 +302,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return pages.search_page(q, store.search(q, 50) if q.strip() else [])
 
     @app.post("/ui/merge")
-    def ui_merge(request: Request, target: int = Form(...), others: str = Form(...), token: str = Form("")):
+    def ui_merge(request: Request, target: int = Form(..., ge=0, le=MAX_INT), others: str = Form(...), token: str = Form("")):
         can_write(request, token)
-        ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit()]
+        ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit() and int(x) <= MAX_INT]
         with store_ctx() as store:
             pipeline.merge_stories(store, target, ids)
+            # The editor sees the result of the edit, not the page of the story before it (other readers
+            # may get that while a grown story's new page is made).
+            pages.story_page_for(store, target, bool(settings.write_token))
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/move")
     def ui_move(request: Request, article_id: str = Form(...), story_id: str = Form(""), token: str = Form("")):
         can_write(request, token)
+        if story_id.strip() and not (story_id.strip().isdigit() and int(story_id) <= MAX_INT):
+            raise HTTPException(422, f"no story {story_id!r}: a story is a number")
         with store_ctx() as store:
             if story_id.strip():
                 target = pipeline.move_articles(store, [article_id], int(story_id))
             else:
                 target = pipeline.split_articles(store, [article_id])
+            pages.story_page_for(store, target, bool(settings.write_token))
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/ingest")
