@@ -44,7 +44,7 @@ def main() -> None:
         ingest([str(demo.corpus_path())], store)
         cluster(store)
         encode = get_embedder(_default_embedder()).encode
-        external = {r[0]: r[1] for r in store.db.execute("SELECT id, external_id FROM articles")}
+        external = store.external_ids()
         internal = {v: k for k, v in external.items()}
         found = {k: [0, 0] for k in ("consensus", "unique", "quotes", "quotes in every listed report", "omissions",
                                      "contradictions")}

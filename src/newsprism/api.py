@@ -1,5 +1,5 @@
 """The HTTP face: a JSON API (with its OpenAPI document at /docs) and the web UI (``web/``), served by
-``newsprism serve``. Like the CLI it only calls the store and ``pipeline``; no logic lives here.
+``newsprism serve``. Like the CLI it calls the library object (``newsprism.open``); no logic lives here.
 
 Access: writes (ingest, merge, split, move) need the operator's token (``NEWSPRISM_TOKEN``, sent as
 ``Authorization: Bearer …`` or, from the UI's forms, a ``token`` field); reads are open unless
@@ -24,7 +24,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from pydantic import BaseModel
 
 from . import jobs, pipeline
-from .store import ArticleQuery, default_db_path, open_store
+from .library import Newsprism
+from .store import default_db_path
 from .web.uploads import UploadError, receive
 
 # SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
@@ -107,31 +108,31 @@ def settings_from_env() -> Settings:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or settings_from_env()
-    open_store(settings.db).close()  # create or migrate once, before the first request
+    Newsprism.open(settings.db).close()  # create or migrate once, before the first request
     app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
     app.add_middleware(SecurityHeaders)
 
     idle: queue.SimpleQueue = queue.SimpleQueue()
 
     @contextmanager
-    def store_ctx() -> Iterator[Any]:
-        # Connections are pooled: opening one (pragmas, the migration check) costs more than a story-list
-        # query. A request holds its connection from start to end; FastAPI may run a request's dependency
-        # and its handler on different threads, so the pool is per request, not per thread.
+    def opened() -> Iterator[Newsprism]:
+        # Library objects (each a store connection) are pooled: opening one (pragmas, the migration check)
+        # costs more than a story-list query. A request holds its object from start to end; FastAPI may run
+        # a request's dependency and its handler on different threads, so the pool is per request.
         try:
-            store = idle.get_nowait()
+            news = idle.get_nowait()
         except queue.Empty:
-            store = open_store(settings.db)
+            news = Newsprism.open(settings.db)
         try:
-            yield store
+            yield news
         finally:
-            idle.put(store)
+            idle.put(news)
 
     # The two dependencies of every read are async: FastAPI runs sync ones on its thread pool, and three
     # thread hops per request cost more than a cached page (benchmarks/load_web.py).
-    async def get_store():
-        with store_ctx() as store:
-            yield store
+    async def get_news():
+        with opened() as news:
+            yield news
 
     async def can_read(request: Request) -> None:
         if settings.read_token and not _same(_bearer(request) or request.query_params.get("token"), settings.read_token):
@@ -149,52 +150,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/articles", dependencies=read)
     def articles(source: str | None = None, lang: str | None = None, since: str | None = None, until: str | None = None,
-                 q: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Offset, store=Depends(get_store)):
-        arts = store.find_articles(ArticleQuery(source=source, lang=lang, since=since, until=until, text=q,
-                                                limit=limit, offset=offset))
+                 q: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Offset, news=Depends(get_news)):
+        arts = news.articles(source=source, lang=lang, since=since, until=until, text=q, limit=limit, offset=offset)
         return {"items": [_brief(a) for a in arts], "limit": limit, "offset": offset}
 
     @app.get("/api/articles/{article_id}", dependencies=read)
-    def article(article_id: str, store=Depends(get_store)):
-        art = store.get_article(article_id)
+    def article(article_id: str, news=Depends(get_news)):
+        art = news.article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
-        ex = pipeline.article_extraction(store, art)
-        return {**art.to_dict(), "story": store.story_of(art.id), "extraction": ex.to_dict() if ex else None}
+        ex = news.extraction(art)
+        return {**art.to_dict(), "story": news.story_of(art.id), "extraction": ex.to_dict() if ex else None}
 
     @app.get("/api/stories", dependencies=read)
     def stories(order: str = Query("recent", pattern="^(recent|size)$"), min_size: int = Query(1, ge=0, le=MAX_INT),
-                limit: int = Query(50, ge=1, le=500), offset: int = Offset, store=Depends(get_store)):
-        return {"items": store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order),
+                limit: int = Query(50, ge=1, le=500), offset: int = Offset, news=Depends(get_news)):
+        return {"items": news.stories(limit=limit, offset=offset, min_size=min_size, order=order),
                 "limit": limit, "offset": offset}
 
     @app.get("/api/stories/{story_id}", dependencies=read)
-    def story(story_id: int = StoryId, store=Depends(get_store)):
-        sid = store.resolve_story(story_id)
-        if sid is None:
+    def story(story_id: int = StoryId, news=Depends(get_news)):
+        found = news.story(story_id)
+        if found is None:
             raise HTTPException(404, f"no story {story_id}")
-        return {"id": sid, "articles": [{**_brief(a), **{k: v for k, v in m.items()}} for a, m in store.story_members(sid)]}
+        sid, members = found
+        return {"id": sid, "articles": [{**_brief(a), **m} for a, m in members]}
 
     @app.get("/api/stories/{story_id}/dossier", dependencies=read)
-    def dossier(story_id: int = StoryId, format: str = Query("json", pattern="^(json|md|html)$"), store=Depends(get_store)):
-        from .compare.dossier import to_html, to_markdown
-
-        result = pipeline.compare(store, story_id)
-        if result is None:
+    def dossier(story_id: int = StoryId, format: str = Query("json", pattern="^(json|md|html)$"), news=Depends(get_news)):
+        if format == "json":
+            result = news.compare(story_id)
+            if result is None:
+                raise HTTPException(404, f"no story {story_id}")
+            return result.to_dict()
+        text = news.dossier(story_id, format)
+        if text is None:
             raise HTTPException(404, f"no story {story_id}")
-        if format == "html":
-            return HTMLResponse(to_html(result))
-        if format == "md":
-            return PlainTextResponse(to_markdown(result), media_type="text/markdown")
-        return result.to_dict()
+        return HTMLResponse(text) if format == "html" else PlainTextResponse(text, media_type="text/markdown")
 
     @app.get("/api/search", dependencies=read)
-    def search(q: str, limit: int = Query(20, ge=1, le=200), store=Depends(get_store)):
-        return {"items": [{**_brief(a), "snippet": snip} for a, snip in store.search(q, limit)]}
+    def search(q: str, limit: int = Query(20, ge=1, le=200), news=Depends(get_news)):
+        return {"items": [{**_brief(a), "snippet": snip} for a, snip in news.search(q, limit)]}
 
     worker = jobs.Worker(settings.db)
-    with store_ctx() as store:
-        if store.pending_jobs():  # jobs a stopped server or worker left behind
+    with opened() as news:
+        if news.store.pending_jobs():  # jobs a stopped server or worker left behind
             worker.ensure()
 
     async def start_ingest(request: Request) -> str:
@@ -216,8 +216,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             shutil.rmtree(folder, ignore_errors=True)
             raise HTTPException(exc.status, exc.detail) from None
         targets = [str(p) for p in upload.files] + ([url] if url else [])
-        with store_ctx() as store:
-            jobs.submit_ingest(store, targets, settings.allow_private_urls, str(folder) if upload.files else None, job_id)
+        with opened() as news:
+            jobs.submit_ingest(news.store, targets, settings.allow_private_urls, str(folder) if upload.files else None, job_id)
         await run_in_threadpool(worker.ensure)
         return job_id
 
@@ -225,8 +225,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The job as stored; with ``wait``, polled (without holding a thread) until it ends or time is up."""
         deadline = asyncio.get_running_loop().time() + min(wait, 600.0)
         while True:
-            with store_ctx() as store:
-                job = store.get_job(job_id)
+            with opened() as news:
+                job = news.store.get_job(job_id)
             if job is None:
                 raise HTTPException(404, f"no job {job_id}")
             if job["state"] in ("done", "failed") or asyncio.get_running_loop().time() >= deadline:
@@ -257,19 +257,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.post("/api/stories/merge")
-    def merge(body: MergeBody, request: Request, store=Depends(get_store)):
+    def merge(body: MergeBody, request: Request, news=Depends(get_news)):
         can_write(request)
-        return {"story": pipeline.merge_stories(store, body.target, body.others)}
+        return {"story": news.merge(body.target, body.others)}
 
     @app.post("/api/stories/split")
-    def split(body: SplitBody, request: Request, store=Depends(get_store)):
+    def split(body: SplitBody, request: Request, news=Depends(get_news)):
         can_write(request)
-        return {"story": pipeline.split_articles(store, body.article_ids)}
+        return {"story": news.split(body.article_ids)}
 
     @app.post("/api/stories/move")
-    def move(body: MoveBody, request: Request, store=Depends(get_store)):
+    def move(body: MoveBody, request: Request, news=Depends(get_news)):
         can_write(request)
-        return {"story": pipeline.move_articles(store, body.article_ids, body.story_id)}
+        return {"story": news.move(body.article_ids, body.story_id)}
 
     # --- web UI (server-rendered; every text escaped) ----------------------------------------------
 
@@ -278,38 +278,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The two pages read most answer on the event loop when they can (a story list is a few indexed rows,
     # a story page rendered already is a lookup); computing a dossier goes to the thread pool.
     @app.get("/", response_class=HTMLResponse, dependencies=read)
-    async def ui_stories(order: str = "recent", offset: int = Offset, store=Depends(get_store)):
-        rows = store.list_stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
+    async def ui_stories(order: str = "recent", offset: int = Offset, news=Depends(get_news)):
+        rows = news.stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
         return pages.story_list(rows, order, offset, writable=bool(settings.write_token))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
-    async def ui_story(story_id: int = StoryId, store=Depends(get_store)):
+    async def ui_story(story_id: int = StoryId, news=Depends(get_news)):
         writable = bool(settings.write_token)
-        sid, html = pages.rendered_story_page(store, story_id, writable)
+        sid, html = pages.rendered_story_page(news.store, story_id, writable)
         if sid is None:
             raise HTTPException(404, f"no story {story_id}")
-        return html if html is not None else await run_in_threadpool(pages.story_page_for, store, sid, writable)
+        return html if html is not None else await run_in_threadpool(pages.story_page_for, news.store, sid, writable)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=read)
-    def ui_article(article_id: str, store=Depends(get_store)):
-        art = store.get_article(article_id)
+    def ui_article(article_id: str, news=Depends(get_news)):
+        art = news.article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
-        return pages.article_page(art, pipeline.article_extraction(store, art, extract_if_stale=True), store.story_of(art.id))
+        return pages.article_page(art, news.extraction(art, extract_if_stale=True), news.story_of(art.id))
 
     @app.get("/search", response_class=HTMLResponse, dependencies=read)
-    def ui_search(q: str = "", store=Depends(get_store)):
-        return pages.search_page(q, store.search(q, 50) if q.strip() else [])
+    def ui_search(q: str = "", news=Depends(get_news)):
+        return pages.search_page(q, news.search(q, 50) if q.strip() else [])
 
     @app.post("/ui/merge")
     def ui_merge(request: Request, target: int = Form(..., ge=0, le=MAX_INT), others: str = Form(...), token: str = Form("")):
         can_write(request, token)
         ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit() and int(x) <= MAX_INT]
-        with store_ctx() as store:
-            pipeline.merge_stories(store, target, ids)
+        with opened() as news:
+            news.merge(target, ids)
             # The editor sees the result of the edit, not the page of the story before it (other readers
             # may get that while a grown story's new page is made).
-            pages.story_page_for(store, target, bool(settings.write_token))
+            pages.story_page_for(news.store, target, bool(settings.write_token))
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/move")
@@ -317,12 +317,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         can_write(request, token)
         if story_id.strip() and not (story_id.strip().isdigit() and int(story_id) <= MAX_INT):
             raise HTTPException(422, f"no story {story_id!r}: a story is a number")
-        with store_ctx() as store:
-            if story_id.strip():
-                target = pipeline.move_articles(store, [article_id], int(story_id))
-            else:
-                target = pipeline.split_articles(store, [article_id])
-            pages.story_page_for(store, target, bool(settings.write_token))
+        with opened() as news:
+            target = news.move([article_id], int(story_id)) if story_id.strip() else news.split([article_id])
+            pages.story_page_for(news.store, target, bool(settings.write_token))
         return RedirectResponse(f"/stories/{target}", status_code=303)
 
     @app.post("/ui/ingest")

@@ -22,8 +22,9 @@ from rich.text import Text
 
 from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
-from .pipeline import IngestReport, cluster as run_cluster, ingest as run_ingest
-from .store import ArticleQuery, default_db_path, open_store
+from .library import Newsprism
+from .pipeline import IngestReport
+from .store import default_db_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
 console = Console(highlight=False)
@@ -35,8 +36,8 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="SQLite database fil
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
 
 
-def _store(db: Path | None):
-    return open_store(db or default_db_path())
+def _open(db: Path | None) -> Newsprism:
+    return Newsprism.open(db or default_db_path())
 
 
 def _print_json(data: Any) -> None:
@@ -66,15 +67,12 @@ def ingest(
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
-    store = _store(db)
-    try:
-        report = _ingest_with_progress(targets, store, opts, show=not (quiet or as_json))
-    finally:
-        store.close()
+    with _open(db) as news:
+        report = _ingest_with_progress(targets, news, opts, show=not (quiet or as_json))
     if as_json:
-        _print_json({"db": str(store.path), **report.to_dict()})
+        _print_json({"db": news.location, **report.to_dict()})
     else:
-        _print_ingest_summary(report, store.path)
+        _print_ingest_summary(report, news.location)
     raise typer.Exit(_ingest_exit_code(report))
 
 
@@ -87,9 +85,9 @@ def _iso_day(value: str) -> str:
         raise ValueError(f"--earliest-date {value!r} is not a date like 1800-01-01") from None
 
 
-def _ingest_with_progress(targets: list[str], store, opts: IngestOptions, show: bool) -> IngestReport:
+def _ingest_with_progress(targets: list[str], news: Newsprism, opts: IngestOptions, show: bool) -> IngestReport:
     if not show:
-        return run_ingest(targets, store, opts)
+        return news.ingest(*targets, options=opts)
     with Progress(SpinnerColumn(), TextColumn("[bold]ingest[/]"), BarColumn(bar_width=None),
                   TextColumn("{task.fields[read]} read · {task.fields[rej]} rejected · {task.fields[rate]}/s"),
                   TextColumn("[dim]{task.fields[where]}[/]"), TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -103,7 +101,7 @@ def _ingest_with_progress(targets: list[str], store, opts: IngestOptions, show: 
                 leaf = where.rsplit("/", 1)[-1][-40:]
                 bar.update(task, read=read, rej=rejected, rate=int(read / max(now - started, 1e-6)), where=leaf)
 
-        return run_ingest(targets, store, opts, progress)
+        return news.ingest(*targets, options=opts, progress=progress)
 
 
 def _ingest_exit_code(report: IngestReport) -> int:
@@ -148,9 +146,8 @@ def articles(
     offset: Annotated[int, typer.Option(help="Skip this many")] = 0,
 ) -> None:
     """List stored articles, newest first."""
-    store = _store(db)
-    rows = store.find_articles(ArticleQuery(source=source, lang=lang, since=since, until=until, limit=limit, offset=offset))
-    store.close()
+    with _open(db) as news:
+        rows = news.articles(source=source, lang=lang, since=since, until=until, limit=limit, offset=offset)
     if as_json:
         _print_json([_article_row(a) for a in rows])
         return
@@ -165,12 +162,9 @@ def articles(
 @app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id (or an unambiguous prefix)")], db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Show one article: metadata, where each field came from, and its text."""
-    store = _store(db)
-    art = store.get_article(article_id)
-    from .pipeline import article_extraction
-
-    extraction = article_extraction(store, art) if art else None
-    store.close()
+    with _open(db) as news:
+        art = news.article(article_id)
+        extraction = news.extraction(art) if art else None
     if art is None:
         err.print(f"[red]no article {escape(article_id)!s}[/]")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -253,9 +247,8 @@ def _print_extraction(ex) -> None:
 def search(query: Annotated[str, typer.Argument(help="Words that must all appear; \"quotes\" for a phrase; Chinese works too")],
            db: DbOpt = None, as_json: JsonOpt = False, limit: int = 20) -> None:
     """Full-text search over titles and texts."""
-    store = _store(db)
-    hits = store.search(query, limit)
-    store.close()
+    with _open(db) as news:
+        hits = news.search(query, limit)
     if as_json:
         _print_json([{**_article_row(a), "snippet": snip} for a, snip in hits])
         return
@@ -269,11 +262,10 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all appear
 def stats(db: DbOpt = None, as_json: JsonOpt = False,
           rejections: Annotated[bool, typer.Option("--rejections", help="List rejected inputs with their reasons")] = False) -> None:
     """What the store holds: counts by language, source and date provenance, and rejected inputs."""
-    store = _store(db)
-    data = store.stats()
-    if rejections:
-        data["rejections"] = store.rejections(1000)
-    store.close()
+    with _open(db) as news:
+        data = news.stats()
+        if rejections:
+            data["rejections"] = news.rejections(1000)
     if as_json:
         _print_json(data)
         return
@@ -297,15 +289,13 @@ def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
     """Put new articles into stories (incremental: only articles in no story yet)."""
     from .cluster import ClusterConfig
 
-    store = _store(db)
     cfg = ClusterConfig.load(config) if config else None
-    with Progress(SpinnerColumn(), TextColumn("[bold]cluster[/]"), BarColumn(bar_width=None),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True,
-                  disable=as_json) as bar:
+    with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]cluster[/]"), BarColumn(bar_width=None),
+                                     TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                                     transient=True, disable=as_json) as bar:
         task = bar.add_task("cluster", total=None)
-        report = run_cluster(store, cfg, rebuild=rebuild,
-                             progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
-    store.close()
+        report = news.cluster(rebuild=rebuild, config=cfg,
+                              progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
     if as_json:
         _print_json(report.to_dict())
         return
@@ -317,15 +307,11 @@ def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
 def extract_cmd(db: DbOpt = None, as_json: JsonOpt = False,
                 redo: Annotated[bool, typer.Option(help="Extract every article again, not only new or changed ones")] = False) -> None:
     """Find entities, quotes, time expressions and figures in articles (incremental: only new or changed ones)."""
-    from .pipeline import extract as run_extract
-
-    store = _store(db)
-    with Progress(SpinnerColumn(), TextColumn("[bold]extract[/]"), BarColumn(bar_width=None),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True,
-                  disable=as_json) as bar:
+    with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]extract[/]"), BarColumn(bar_width=None),
+                                     TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                                     transient=True, disable=as_json) as bar:
         task = bar.add_task("extract", total=None)
-        report = run_extract(store, redo=redo, progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
-    store.close()
+        report = news.extract(redo=redo, progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
     if as_json:
         _print_json(report.to_dict())
         return
@@ -340,21 +326,18 @@ def compare_cmd(story_id: Annotated[int, typer.Argument(help="Story id (see news
                 out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of the terminal")] = None) -> None:
     """Compare a story's sources: agreement, unique content, omissions, contradictions, quotes, timeline."""
     from .compare.dossier import RENDERERS
-    from .pipeline import compare as run_compare
 
     if fmt not in RENDERERS:
         err.print(f"[red]--format must be one of {', '.join(RENDERERS)}[/]")
         raise typer.Exit(EXIT_USAGE)
-    store = _store(db)
-    result = run_compare(store, story_id)
-    store.close()
-    if result is None:
+    with _open(db) as news:
+        text = news.dossier(story_id, fmt)
+    if text is None:
         err.print(f"[red]no story {story_id}[/]")
         raise typer.Exit(EXIT_NOT_FOUND)
-    text = RENDERERS[fmt](result)
     if out:
         out.write_text(text, encoding="utf-8")
-        err.print(f"dossier of story {result.story_id} written to {escape(str(out))}")
+        err.print(f"dossier of story {story_id} written to {escape(str(out))}")
     else:
         sys.stdout.write(text + "\n")
 
@@ -366,20 +349,15 @@ def report_cmd(out_dir: Annotated[Path, typer.Argument(help="Directory for one d
                limit: int = 200) -> None:
     """Write the dossier of every story with several sources, and an index of them."""
     from .compare.dossier import RENDERERS
-    from .pipeline import write_report
 
     if fmt not in RENDERERS:
         err.print(f"[red]--format must be one of {', '.join(RENDERERS)}[/]")
         raise typer.Exit(EXIT_USAGE)
-    store = _store(db)
-    try:
-        with Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
-                      TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
-            task = bar.add_task("report", total=None)
-            result = write_report(store, out_dir, fmt, min_size, limit,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
-    finally:
-        store.close()
+    with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
+                                     TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
+        task = bar.add_task("report", total=None)
+        result = news.report(out_dir, fmt, min_size, limit,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     for sid, why in result.failed:
         err.print(f"[red]story {sid}: no dossier[/] ({escape(why)})")
     console.print(f"{len(result.written)} dossiers written to {escape(str(out_dir))} (index.md)")
@@ -391,9 +369,8 @@ def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: int = 30, offset:
             min_size: Annotated[int, typer.Option(help="Only stories with at least this many articles")] = 1,
             biggest: Annotated[bool, typer.Option(help="Biggest first instead of most recent first")] = False) -> None:
     """List stories: size, outlets, languages, date range, representative title."""
-    store = _store(db)
-    rows = store.list_stories(limit=limit, offset=offset, min_size=min_size, order="size" if biggest else "recent")
-    store.close()
+    with _open(db) as news:
+        rows = news.stories(limit=limit, offset=offset, min_size=min_size, order="size" if biggest else "recent")
     if as_json:
         _print_json(rows)
         return
@@ -407,10 +384,9 @@ def stories(db: DbOpt = None, as_json: JsonOpt = False, limit: int = 30, offset:
 @app.command()
 def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """One story: its articles, how each joined, and links between them (copy-of, update-of, translation-of)."""
-    store = _store(db)
-    resolved = store.resolve_story(story_id)
-    members = store.story_members(resolved) if resolved is not None else []
-    store.close()
+    with _open(db) as news:
+        found = news.story(story_id)
+    resolved, members = found if found is not None else (None, [])
     if not members:
         err.print(f"[red]no story {story_id}[/]")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -443,39 +419,24 @@ def _edit(action) -> int:
 @app.command()
 def merge(target: int, others: list[int], db: DbOpt = None) -> None:
     """Merge stories into TARGET. Later automatic runs keep them together."""
-    from .pipeline import merge_stories
-
-    store = _store(db)
-    try:
-        _edit(lambda: merge_stories(store, target, others))
-    finally:
-        store.close()
+    with _open(db) as news:
+        _edit(lambda: news.merge(target, others))
     console.print(f"merged {', '.join(map(str, others))} into story {target}")
 
 
 @app.command()
 def split(articles: list[str], db: DbOpt = None) -> None:
     """Take articles out of their story into a new story of their own."""
-    from .pipeline import split_articles
-
-    store = _store(db)
-    try:
-        sid = _edit(lambda: split_articles(store, articles))
-    finally:
-        store.close()
+    with _open(db) as news:
+        sid = _edit(lambda: news.split(articles))
     console.print(f"new story {sid} with {len(articles)} article(s)")
 
 
 @app.command()
 def move(article: str, story_id: int, db: DbOpt = None) -> None:
     """Move one article to another story. Later automatic runs leave it there."""
-    from .pipeline import move_articles
-
-    store = _store(db)
-    try:
-        target = _edit(lambda: move_articles(store, [article], story_id))
-    finally:
-        store.close()
+    with _open(db) as news:
+        target = _edit(lambda: news.move([article], story_id))
     console.print(f"moved {article} to story {target}")
 
 
@@ -559,7 +520,7 @@ def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to
     if not settings.write_token:
         err.print("[yellow]no NEWSPRISM_TOKEN set: the server is read-only[/]")
     if workers > 1:
-        open_store(settings.db).close()  # migrate once here, not in a race between the workers
+        Newsprism.open(settings.db).close()  # migrate once here, not in a race between the workers
         uvicorn.run("newsprism.api:settings_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
@@ -570,12 +531,11 @@ def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build
          as_json: JsonOpt = False) -> None:
     """Run the main job on the bundled demo corpus: ingest it, group it into stories, list them."""
     path = db or default_db_path().with_name("demo.db")
-    store = open_store(path)
-    report = run_ingest([str(demo_corpus.corpus_path())], store)
-    clustered = run_cluster(store)
-    data = store.stats()
-    listing = store.list_stories(limit=20, order="size")
-    store.close()
+    with Newsprism.open(path) as news:
+        report = news.ingest(demo_corpus.corpus_path())
+        clustered = news.cluster()
+        data = news.stats()
+        listing = news.stories(limit=20, order="size")
     if as_json:
         _print_json({"ingest": report.to_dict(), "cluster": clustered.to_dict(), "stats": data, "stories": listing})
         raise typer.Exit(_ingest_exit_code(report))

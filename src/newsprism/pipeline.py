@@ -237,7 +237,7 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
         report.seconds = time.perf_counter() - started
         return report
     df = DocFreq()
-    saved = store.get_meta("cluster.docfreq")
+    saved = store.get_cluster_state()
     if saved:
         n_docs, blob = saved.split(b":", 1)
         df = DocFreq(np.frombuffer(zlib.decompress(blob), dtype=np.int32).copy(), int(n_docs))
@@ -277,7 +277,7 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
                     report.joined += 1
             if progress:
                 progress(report.articles, len(new_ids), chunk[-1].origin)
-    store.put_meta("cluster.docfreq", str(df.n_docs).encode() + b":" + zlib.compress(df.counts.tobytes(), 1))
+    store.put_cluster_state(str(df.n_docs).encode() + b":" + zlib.compress(df.counts.tobytes(), 1))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -344,7 +344,7 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
 
     started = time.perf_counter()
     report = ExtractReport(version=VERSION)
-    ids = [a for a, in store.db.execute("SELECT id FROM articles ORDER BY rowid")] if redo else store.unextracted_ids(VERSION)
+    ids = store.article_ids() if redo else store.unextracted_ids(VERSION)
     extractor = extractor or Extractor()
     if background is None:
         background = (os.cpu_count() or 1) >= 2 and len(ids) >= 400 and os.environ.get("NEWSPRISM_EXTRACT_PROCESS") != "0"
@@ -435,11 +435,9 @@ def _compare(store, story_id: int, embedder: str | None = None):
         return None
     name = embedder or _default_embedder()
     key = dossier_key(store, sid, name)
-    cached = store.get_meta(f"dossier:{sid}")
-    if cached:
-        stamp, _, blob = cached.partition(b"\n")
-        if stamp.decode() == key:
-            return StoryComparison.from_dict(json.loads(blob))
+    cached = store.get_dossier(sid)
+    if cached is not None and cached[0] == key:
+        return StoryComparison.from_dict(json.loads(cached[1]))
     members = store.story_members(sid)
     articles = [a for a, _ in members]
     copies = {a.id: link["target_id"] for a, info in members for link in info["links"] if link["type"] == "copy-of"}
@@ -450,7 +448,7 @@ def _compare(store, story_id: int, embedder: str | None = None):
         store.put_extractions(list(fresh.values()))
         extractions = [x if x is not None else fresh.get(a.id) for a, x in zip(articles, extractions)]
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode, copies)
-    store.put_meta(f"dossier:{sid}", key.encode() + b"\n" + json.dumps(result.to_dict(), ensure_ascii=False).encode())
+    store.put_dossier(sid, key, json.dumps(result.to_dict(), ensure_ascii=False).encode())
     return result
 
 

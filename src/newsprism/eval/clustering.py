@@ -26,9 +26,8 @@ def evaluate(file: Path, out: Path | None = None, config: Path | None = None) ->
         started = time.perf_counter()
         ingested, report = ingest_and_cluster([str(file)], store, cfg)
         elapsed = time.perf_counter() - started
-        story_of = {}
-        for row in store.db.execute("SELECT a.external_id, m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id"):
-            story_of[row[0]] = row[1]
+        external = store.external_ids()
+        story_of = {external[aid]: sid for aid, sid in store.memberships().items() if aid in external}
         store.close()
     missing = [i for i, _ in gold if i not in story_of]
     # An article the pipeline did not store (rejected) counts as a story of its own.

@@ -407,6 +407,36 @@ class SQLiteStore:
             row = self.db.execute(sql, (article_id, version)).fetchone()
         return Extraction.from_dict(json.loads(row[0])) if row else None
 
+    def article_ids(self) -> list[str]:
+        """Every article's id, in the order they were first stored."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
+
+    def external_ids(self) -> dict[str, str]:
+        """Article id -> the id its input gave it, for articles that had one."""
+        return dict(self.db.execute("SELECT id, external_id FROM articles WHERE external_id IS NOT NULL").fetchall())
+
+    def memberships(self) -> dict[str, int]:
+        """Article id -> its story, for every article in a story."""
+        return dict(self.db.execute("SELECT article_id, story_id FROM story_members").fetchall())
+
+    def get_dossier(self, story_id: int) -> tuple[str, bytes] | None:
+        """(the key it was computed for, the dossier as JSON) of a story's cached comparison."""
+        raw = self.get_meta(f"dossier:{story_id}")
+        if raw is None:
+            return None
+        key, _, blob = raw.partition(b"\n")
+        return key.decode(), blob
+
+    def put_dossier(self, story_id: int, key: str, blob: bytes) -> None:
+        self.put_meta(f"dossier:{story_id}", key.encode() + b"\n" + blob)
+
+    def get_cluster_state(self) -> bytes | None:
+        """The clusterer's corpus statistics (document frequencies), kept between incremental runs."""
+        return self.get_meta("cluster.docfreq")
+
+    def put_cluster_state(self, blob: bytes) -> None:
+        self.put_meta("cluster.docfreq", blob)
+
     def get_meta(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None

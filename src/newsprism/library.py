@@ -1,0 +1,138 @@
+"""newsprism as a library: one object for one store, with every stage and read as a method.
+
+    import newsprism
+
+    with newsprism.open("news.db") as news:
+        news.ingest("feeds/", "dump.jsonl.gz")
+        news.cluster()
+        for story in news.stories(order="size", limit=5):
+            print(story["id"], story["size"], story["title"])
+        dossier = news.compare(story_id=1)
+
+The CLI, the HTTP API and the benchmarks call these methods; the work itself is in the stages
+(``pipeline`` wires them) and everything kept is in the store.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import pipeline
+from .ingest import IngestOptions
+from .model import Article, Extraction, StoryComparison
+from .store import ArticleQuery, Store, default_db_path, open_store
+
+
+class Newsprism:
+    """A newsprism store and the stages that work on it."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @classmethod
+    def open(cls, location: str | os.PathLike[str] | None = None) -> "Newsprism":
+        """Open (creating and migrating as needed) the store at ``location``: a SQLite file path, or
+        ``$NEWSPRISM_DB``, or the default under ~/.local/share/newsprism."""
+        return cls(open_store(location or default_db_path()))
+
+    @property
+    def location(self) -> str:
+        return str(self.store.path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Newsprism":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- stages -------------------------------------------------------------------------------------
+
+    def ingest(self, *targets: str | os.PathLike[str], options: IngestOptions | None = None,
+               progress: pipeline.Progress | None = None) -> pipeline.IngestReport:
+        """Read files, directories, archives, URLs (or '-' for stdin), normalize and store them."""
+        return pipeline.ingest([str(t) for t in targets], self.store, options, progress)
+
+    def cluster(self, rebuild: bool = False, config: Any = None,
+                progress: pipeline.Progress | None = None) -> pipeline.ClusterReport:
+        """Put every article that is in no story yet into one (``rebuild``: all of them again)."""
+        return pipeline.cluster(self.store, config, rebuild=rebuild, progress=progress)
+
+    def ingest_and_cluster(self, *targets: str | os.PathLike[str], options: IngestOptions | None = None,
+                           config: Any = None) -> tuple[pipeline.IngestReport, pipeline.ClusterReport]:
+        """Both, with headlines encoded in the background while the rest is still being read."""
+        return pipeline.ingest_and_cluster([str(t) for t in targets], self.store, config, options)
+
+    def extract(self, redo: bool = False, progress: pipeline.Progress | None = None) -> pipeline.ExtractReport:
+        """Entities, quotes, time expressions and figures of every article without a current extraction."""
+        return pipeline.extract(self.store, progress=progress, redo=redo)
+
+    def compare(self, story_id: int) -> StoryComparison | None:
+        """A story's sources compared (cached until its members or the models change); None: no such story."""
+        return pipeline.compare(self.store, story_id)
+
+    def dossier(self, story_id: int, format: str = "html") -> str | None:
+        """A story's comparison rendered as ``html``, ``md`` or ``json``."""
+        from .compare.dossier import RENDERERS
+
+        if format not in RENDERERS:
+            raise ValueError(f"format must be one of {', '.join(RENDERERS)}")
+        result = self.compare(story_id)
+        return None if result is None else RENDERERS[format](result)
+
+    def report(self, out_dir: str | os.PathLike[str], format: str = "html", min_size: int = 2, limit: int = 200,
+               progress: Callable[[int, int], None] | None = None) -> pipeline.ReportResult:
+        """A dossier file for every story with ``min_size`` articles or more, and an index.md."""
+        return pipeline.write_report(self.store, Path(out_dir), format, min_size, limit, progress)
+
+    # --- reads --------------------------------------------------------------------------------------
+
+    def article(self, ref: str) -> Article | None:
+        """An article by id, unambiguous id prefix, or the id its input gave it."""
+        return self.store.get_article(ref)
+
+    def articles(self, source: str | None = None, lang: str | None = None, since: str | None = None,
+                 until: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Article]:
+        """Articles, newest first, filtered by outlet, language, dates (inclusive ISO days) or words."""
+        return self.store.find_articles(ArticleQuery(source, lang, since, until, text, limit, offset))
+
+    def extraction(self, article: Article, extract_if_stale: bool = False) -> Extraction | None:
+        """The article's current extraction; made now with ``extract_if_stale`` when there is none."""
+        return pipeline.article_extraction(self.store, article, extract_if_stale)
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search (Chinese too): (article, snippet) pairs."""
+        return self.store.search(text, limit)
+
+    def stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
+        """Stories with size, outlets, languages, date range and title; ``order``: recent or size."""
+        return self.store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order)
+
+    def story(self, story_id: int) -> tuple[int, list[tuple[Article, dict[str, Any]]]] | None:
+        """(the story's id after merges, its articles with how each joined and its links); None: no such story."""
+        sid = self.store.resolve_story(story_id)
+        return None if sid is None else (sid, self.store.story_members(sid))
+
+    def story_of(self, article_id: str) -> int | None:
+        return self.store.story_of(article_id)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
+        return self.store.rejections(limit)
+
+    # --- corrections by hand (kept by later automatic runs) ---------------------------------------------
+
+    def merge(self, target: int, others: Iterable[int]) -> int:
+        return pipeline.merge_stories(self.store, target, list(others))
+
+    def split(self, article_refs: Iterable[str]) -> int:
+        return pipeline.split_articles(self.store, list(article_refs))
+
+    def move(self, article_refs: Iterable[str], story_id: int) -> int:
+        return pipeline.move_articles(self.store, list(article_refs), story_id)
