@@ -137,18 +137,28 @@ def test_sigkill_of_the_server_and_of_its_job_worker_loses_nothing_and_doubles_n
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def _in_one_process(cmd: list[str]) -> subprocess.Popen:
+    """A stage without its helper process, so that one SIGKILL stops all of it."""
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "NEWSPRISM_EMBED_PROCESS": "0", "NEWSPRISM_EXTRACT_PROCESS": "0"})
+
+
+def _wait_for_rows(db: str, table: str, at_least: int, seconds: float = 180) -> sqlite3.Connection:
+    con = sqlite3.connect(db, timeout=30)
+    deadline = time.time() + seconds
+    while con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] < at_least and time.time() < deadline:
+        time.sleep(0.05)
+    return con
+
+
 def test_sigkill_of_cluster_while_another_process_ingests_then_rerun(tmp_path):
     db = str(tmp_path / "busy.db")
     first, second = _corpus(tmp_path / "a.jsonl", 6000, "a"), _corpus(tmp_path / "b.jsonl", 6000, "b")
     run = [sys.executable, "-m", "newsprism.cli"]
     subprocess.run([*run, "ingest", first, "--db", db, "--quiet"], check=True, capture_output=True, timeout=300)
     writer = subprocess.Popen([*run, "ingest", second, "--db", db, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    clusterer = subprocess.Popen([*run, "cluster", "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 env={**os.environ, "NEWSPRISM_EMBED_PROCESS": "0"})
-    con = sqlite3.connect(db, timeout=30)
-    deadline = time.time() + 180
-    while con.execute("SELECT count(*) FROM story_members").fetchone()[0] < 500 and time.time() < deadline:
-        time.sleep(0.05)
+    clusterer = _in_one_process([*run, "cluster", "--db", db])
+    con = _wait_for_rows(db, "story_members", 500)
     os.kill(clusterer.pid, signal.SIGKILL)
     clusterer.wait()
     assert writer.wait(300) == 0
@@ -203,12 +213,8 @@ def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extractio
     (tmp_path / "v2").mkdir()  # the same file name: ids are kept per collection (file) and record id
     subprocess.run([*run, "ingest", texts(tmp_path / "v1" / "port.jsonl", "First version."), "--db", db, "--quiet"],
                    check=True, capture_output=True, timeout=300)
-    extractor = subprocess.Popen([*run, "extract", "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                 env={**os.environ, "NEWSPRISM_EXTRACT_PROCESS": "0"})
-    con = sqlite3.connect(db, timeout=30)
-    deadline = time.time() + 180
-    while con.execute("SELECT count(*) FROM extractions").fetchone()[0] < 20 and time.time() < deadline:
-        time.sleep(0.05)
+    extractor = _in_one_process([*run, "extract", "--db", db])
+    con = _wait_for_rows(db, "extractions", 20)
     writer = subprocess.run([*run, "ingest", texts(tmp_path / "v2" / "port.jsonl", "Second version, changed."), "--db", db,
                              "--quiet", "--json"], capture_output=True, text=True, timeout=300)
     assert json.loads(writer.stdout)["updated"] == N
