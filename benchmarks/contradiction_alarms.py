@@ -32,7 +32,7 @@ def main() -> None:
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     by_incident: dict[str, list[dict]] = collections.defaultdict(list)
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:

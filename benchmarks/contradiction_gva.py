@@ -65,7 +65,7 @@ def main() -> None:
     from newsprism.extract import Extractor
     from newsprism.extract.quantities import people_counts
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     labels = json.loads(LABELS.read_text(encoding="utf-8"))["labels"]
     extractor, encode = Extractor(), get_embedder().encode

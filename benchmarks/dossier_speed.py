@@ -32,7 +32,7 @@ def main() -> None:
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     path = ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"
     by_story = defaultdict(list)

@@ -27,7 +27,7 @@ def main() -> None:
     from newsprism.eval.common import peak_rss_mb
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for _, line in zip(range(args.articles), fh)]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newsprism.ingest import IngestOptions, read_blob
 from newsprism.ingest.sources import Blob
 from newsprism.model import RawRecord, Rejection
-from newsprism.normalize import NormalizeContext, normalize, parse_date
+from newsprism.ingest.normalize import NormalizeContext, normalize, parse_date
 
 FORMATS = ["text", "jsonl", "json", "csv", "html", "feed", "warc", "reuters-sgml"]
 OPTS = {fmt: IngestOptions(format=fmt, max_doc_bytes=2**16) for fmt in FORMATS}

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
 from .ingest import IngestOptions
+from .library import Newsprism
 from .store import open_store
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,8 @@ def run_job(store, db: str, job: dict[str, Any], heartbeat: float = HEARTBEAT_SE
         if job["kind"] != "ingest":
             raise ValueError(f"unknown job kind {job['kind']!r}")
         opts = IngestOptions(allow_private_urls=bool(params.get("allow_private_urls")))
-        ingested, clustered = pipeline.ingest_and_cluster(
-            params["targets"], store, opts=opts,
+        ingested, clustered = Newsprism(store).ingest_and_cluster(
+            *params["targets"], options=opts,
             ingest_progress=lambda read, rejected, _where: report(read=read, rejected=rejected),
             cluster_progress=lambda done, total, _where: report(stage="cluster", clustered=done, to_cluster=total))
         progress.update(stage="done", read=ingested.read, rejected=len(ingested.rejected), clustered=clustered.articles)

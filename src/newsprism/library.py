@@ -63,9 +63,11 @@ class Newsprism:
         return pipeline.cluster(self.store, config, rebuild=rebuild, progress=progress)
 
     def ingest_and_cluster(self, *targets: str | os.PathLike[str], options: IngestOptions | None = None,
-                           config: Any = None) -> tuple[pipeline.IngestReport, pipeline.ClusterReport]:
+                           config: Any = None, ingest_progress: pipeline.Progress | None = None,
+                           cluster_progress: pipeline.Progress | None = None) -> tuple[pipeline.IngestReport, pipeline.ClusterReport]:
         """Both, with headlines encoded in the background while the rest is still being read."""
-        return pipeline.ingest_and_cluster([str(t) for t in targets], self.store, config, options)
+        return pipeline.ingest_and_cluster([str(t) for t in targets], self.store, config, options,
+                                           ingest_progress, cluster_progress)
 
     def extract(self, redo: bool = False, progress: pipeline.Progress | None = None) -> pipeline.ExtractReport:
         """Entities, quotes, time expressions and figures of every article without a current extraction."""

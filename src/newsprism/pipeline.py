@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
 from .model import Article, Rejection
-from .normalize import NormalizeContext, normalize
+from .ingest.normalize import NormalizeContext, normalize
 from .store import Store, StoreError, UpsertResult
 
 log = logging.getLogger(__name__)

@@ -120,7 +120,7 @@ def test_stream_state_follows_the_window_not_the_stream():
     from newsprism.cluster import ClusterConfig
     from newsprism.cluster.stream import StoryStream
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     config = ClusterConfig.load()
     config.window_days = 5
@@ -145,7 +145,7 @@ def _far_apart_articles(n: int, seed: int = 3):
     import random
 
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     rng = random.Random(seed)
     places = ["Lisbon", "Porto", "Faro", "Braga", "Evora", "Coimbra", "Aveiro", "Leiria"]
@@ -203,7 +203,7 @@ def test_the_sweep_never_retires_the_story_an_article_was_just_given():
     from newsprism.cluster import ClusterConfig
     from newsprism.cluster.stream import StoryStream
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     def article(title: str, text: str, day: str):
         return normalize(RawRecord(text=text, title=title, origin="t", lang="en", published=day))

@@ -163,7 +163,7 @@ def test_page_stamps_and_background_history_are_not_dated_events():
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     texts = [
         ("2016-10-26", "Updated: Wednesday, October 26, 2016\n\nA man was shot on Elm Street on Tuesday. The family was "

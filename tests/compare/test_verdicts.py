@@ -37,7 +37,7 @@ def test_a_claim_placed_in_two_cities_is_a_contradiction():
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     def article(n, text):
         return normalize(RawRecord(text=text, title=None, published="2026-03-23", lang="en", origin="test",
@@ -65,7 +65,7 @@ def _story(*texts):
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     arts = [normalize(RawRecord(text=t, title=None, published="2026-03-09", lang="en", origin="test", record=str(n),
                                 external_id=f"w{n}", source=f"Outlet {n}")) for n, t in enumerate(texts)]

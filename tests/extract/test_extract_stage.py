@@ -74,7 +74,7 @@ def test_a_headline_toll_comes_first_with_a_title_span():
     from newsprism.extract import Extractor
     from newsprism.extract.quantities import people_counts
     from newsprism.model import RawRecord
-    from newsprism.normalize import normalize
+    from newsprism.ingest.normalize import normalize
 
     art = normalize(RawRecord(title="2 killed, 4 injured in Stockton shootings", origin="test", lang="en",
                               text="Police are investigating two shootings on Sunday night. One man was killed on Clay Street."))

@@ -11,7 +11,7 @@ import pytest
 from newsprism.extract import ExtractConfig, Extractor
 from newsprism.extract.quote_tagger import tagger_dir
 from newsprism.model import RawRecord
-from newsprism.normalize import normalize
+from newsprism.ingest.normalize import normalize
 
 # "is convinced" is no cue verb of the rules
 TEXT = ("The council met on Tuesday to discuss the budget for the new bridge.\n\n"

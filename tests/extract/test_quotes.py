@@ -6,7 +6,7 @@ import pytest
 
 from newsprism.extract import Extractor
 from newsprism.model import RawRecord
-from newsprism.normalize import normalize
+from newsprism.ingest.normalize import normalize
 
 TEXT = (
     "Harbour workers in Rotterdam began a 48-hour strike on Thursday.\n\n"

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from newsprism.model import Extraction, RawRecord
-from newsprism.normalize import normalize
+from newsprism.ingest.normalize import normalize
 from newsprism.store import open_store
 from newsprism.store.sqlite import migrations
 

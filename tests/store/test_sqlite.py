@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsprism.model import RawRecord, Rejection
-from newsprism.normalize import normalize
+from newsprism.ingest.normalize import normalize
 from newsprism.store import ArticleQuery, open_store
 from newsprism.store.sqlite import migrations
 

@@ -142,7 +142,7 @@ def read_pairs(file: str | Path) -> list[dict]:
 def pair_articles(rows: list[dict], origin: str) -> list[Article]:
     """Both texts of each pair as normalized articles: [pair0 text1, pair0 text2, pair1 text1, ...]."""
     from ..model import RawRecord
-    from ..normalize import normalize
+    from ..ingest.normalize import normalize
 
     return [normalize(RawRecord(text=row[f"text{side}"], origin=origin, record=f"pair {row['pair_id']} text{side}",
                                 lang=row.get(f"lang{side}")))

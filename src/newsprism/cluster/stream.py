@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..dedup import Deduplicator, Link, Member
+from .dedup import Deduplicator, Link, Member
 from ..embed import Embedder
 from ..model import Article
 from .features import ArticleRep, DocFreq, headline, represent, tokens

@@ -20,7 +20,7 @@ import numpy as np
 from ..cluster.features import STOPWORDS
 from ..extract.quantities import MEASURE, plain_number
 from ..model import Article, ClaimGroup, ClaimUnit, Extraction, Span
-from ..normalize import find_dateline
+from ..ingest.normalize import find_dateline
 
 MAX_SENTENCES = 80  # per article: the rest of a long page is rarely about the story
 MIN_CHARS = 25  # shorter "sentences" are captions, bylines, datelines ...

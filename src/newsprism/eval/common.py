@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..ingest import read_inputs
 from ..model import Article, Rejection
-from ..normalize import NormalizeContext, normalize
+from ..ingest.normalize import NormalizeContext, normalize
 
 
 def load_labelled(path: str | Path) -> tuple[list[Article], list[tuple[str, str]]]:

@@ -102,7 +102,7 @@ class Extractor:
 
     def run(self, articles: Iterable[Article]) -> Iterator[Extraction]:
         """Extractions in the order of the articles; English ones are parsed in batches."""
-        from ..normalize import sentence_spans
+        from ..ingest.normalize import sentence_spans
         from .entities import SpacyEntities
         from .quotes import SpacyQuotes, may_attribute
         from .timex import EnglishTimex

@@ -27,7 +27,7 @@ def sentence_docs(nlp, polnear: Path, part: str):
     from spacy.tokens import Span
     from spacy.util import filter_spans
 
-    from ..normalize import sentence_spans
+    from ..ingest.normalize import sentence_spans
     from .quotes import may_attribute
 
     items = [(text, gold, s, e) for _name, text, ann in iter_part(polnear, part) for gold in [parse_ann(ann)]

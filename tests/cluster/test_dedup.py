@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from newsprism.dedup import Deduplicator
+from newsprism.cluster.dedup import Deduplicator
 from newsprism.model import RawRecord
-from newsprism.normalize import normalize
+from newsprism.ingest.normalize import normalize
 
 BODY = ("The port authority said forty ships were waiting to berth on Thursday as dockworkers began a "
         "48-hour strike against the automation of two container terminals in Rotterdam, the largest port in Europe. "
@@ -44,7 +44,7 @@ def test_different_articles_and_short_texts_are_not_duplicates():
 def test_translation_needs_another_language_close_headlines_and_shared_figures():
     import numpy as np
 
-    from newsprism.dedup import Member
+    from newsprism.cluster.dedup import Member
 
     d = Deduplicator()
     e = np.array([1.0, 0.0], dtype=np.float32)

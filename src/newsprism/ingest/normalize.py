@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterator
 
-from .model import Article, RawRecord
+from ..model import Article, RawRecord
 
 # --- text -------------------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .model import Article
-from .normalize import url_domain
+from ..model import Article
+from ..ingest.normalize import url_domain
 
 _PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20261122)  # fixed: decisions must not change between runs

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import FIXTURES, SEEDS, records
 
 from newsprism.model import RawRecord
-from newsprism.normalize import (
+from newsprism.ingest.normalize import (
     NormalizeContext, clean_text, find_dateline, infer_year, normalize, parse_date, sentence_spans, url_date,
 )
 
