@@ -189,3 +189,24 @@ def pages_updating() -> str:
     from newsprism.web.pages import UPDATING
 
     return UPDATING
+
+
+def test_upload_folders_no_job_will_read_are_swept_at_start(tmp_path):
+    import os
+    import time
+
+    from newsprism.jobs import uploads_dir
+
+    db = str(tmp_path / "sweep.db")
+    create_app(Settings(db=db, write_token=TOKEN))
+    stray = uploads_dir(db) / "deadbeef0000" / "000"
+    stray.mkdir(parents=True)
+    (stray / "half.jsonl").write_bytes(b'{"text": "cut off while arriv')
+    arriving = uploads_dir(db) / "cafe00000000"
+    arriving.mkdir()
+    create_app(Settings(db=db, write_token=TOKEN))
+    assert (uploads_dir(db) / "deadbeef0000").exists()  # it may still be arriving, for another server process
+    two_hours_ago = time.time() - 7200
+    os.utime(uploads_dir(db) / "deadbeef0000", (two_hours_ago, two_hours_ago))
+    create_app(Settings(db=db, write_token=TOKEN))  # a server starting again, long after a kill mid-upload
+    assert not (uploads_dir(db) / "deadbeef0000").exists() and arriving.exists()

@@ -194,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     worker = jobs.Worker(settings.db)
     with opened() as news:
+        jobs.sweep_uploads(news.store, settings.db)  # files of uploads a killed server never queued
         if news.store.pending_jobs():  # jobs a stopped server or worker left behind
             worker.ensure()
 

@@ -39,6 +39,23 @@ def uploads_dir(db: str) -> Path:
     return Path(str(db) + ".uploads")
 
 
+def sweep_uploads(store, db: str, older_than: float = 3600.0) -> int:
+    """Remove upload folders no queued or running job will read (a server killed while a body was still
+    arriving leaves one), once they are ``older_than`` seconds: another server process may be receiving
+    into a folder whose job it has not queued yet. Returns how many went."""
+    root = uploads_dir(db)
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for folder in root.iterdir():
+        job = store.get_job(folder.name)
+        stale = time.time() - folder.stat().st_mtime > older_than
+        if (job is None and stale) or (job is not None and job["state"] in ("done", "failed")):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def submit_ingest(store, targets: list[str], allow_private_urls: bool = False, folder: str | None = None,
                   job_id: str | None = None) -> str:
     """Queue the ingest (then clustering) of ``targets``; ``folder`` is removed when the job ends."""
