@@ -216,6 +216,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except UploadError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             raise HTTPException(exc.status, exc.detail) from None
+        except BaseException:  # the client went away mid-body, or the server is stopping: keep no half upload
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         targets = [str(p) for p in upload.files] + ([url] if url else [])
         with opened() as news:
             jobs.submit_ingest(news.store, targets, settings.allow_private_urls, str(folder) if upload.files else None, job_id)
