@@ -295,7 +295,8 @@ def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
                                      transient=True, disable=as_json) as bar:
         task = bar.add_task("cluster", total=None)
         report = news.cluster(rebuild=rebuild, config=cfg,
-                              progress=lambda done, total, _w: bar.update(task, completed=done, total=total))
+                              progress=lambda done, total, _w: bar.update(task, completed=done, total=total),
+                              on_wait=lambda why: err.print(f"[yellow]{escape(why)}[/]"))
     if as_json:
         _print_json(report.to_dict())
         return

@@ -57,10 +57,11 @@ class Newsprism:
         """Read files, directories, archives, URLs (or '-' for stdin), normalize and store them."""
         return pipeline.ingest([str(t) for t in targets], self.store, options, progress)
 
-    def cluster(self, rebuild: bool = False, config: Any = None,
-                progress: pipeline.Progress | None = None) -> pipeline.ClusterReport:
-        """Put every article that is in no story yet into one (``rebuild``: all of them again)."""
-        return pipeline.cluster(self.store, config, rebuild=rebuild, progress=progress)
+    def cluster(self, rebuild: bool = False, config: Any = None, progress: pipeline.Progress | None = None,
+                on_wait: Callable[[str], None] | None = None) -> pipeline.ClusterReport:
+        """Put every article that is in no story yet into one (``rebuild``: all of them again). One run
+        at a time per store: a second waits for the first (``on_wait`` hears that it does)."""
+        return pipeline.cluster(self.store, config, rebuild=rebuild, progress=progress, on_wait=on_wait)
 
     def ingest_and_cluster(self, *targets: str | os.PathLike[str], options: IngestOptions | None = None,
                            config: Any = None, ingest_progress: pipeline.Progress | None = None,

@@ -211,14 +211,22 @@ def _with_embeddings(store, encoder, chunks: Iterable[list[Article]], prefetch=N
 
 
 def cluster(store, config=None, rebuild: bool = False, progress: Progress | None = None,
-            prefetch=None) -> ClusterReport:
+            prefetch=None, on_wait: Callable[[str], None] | None = None) -> ClusterReport:
     """Put every article that is in no story yet into one, in publication order.
 
     Incremental: stories still active within the config's window are restored from the store (their
     articles re-represented, embeddings read from the cache), then only new articles are decided.
     Articles a user placed by hand (merge, split, move) are never moved. ``rebuild`` forgets every
     automatic decision and clusters the whole store again around the manual ones.
+
+    The clusterer is the single writer of assignments: a second run on the same store waits for the
+    first (``on_wait`` hears why), then places what is left.
     """
+    with store.writer_lock("cluster", on_wait=on_wait):
+        return _cluster(store, config, rebuild, progress, prefetch)
+
+
+def _cluster(store, config, rebuild: bool, progress: Progress | None, prefetch) -> ClusterReport:
     import zlib
 
     import numpy as np

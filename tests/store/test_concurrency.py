@@ -69,3 +69,29 @@ def test_an_extraction_of_an_older_text_is_never_current(store):
     store.put_extractions([Extraction(new.id, version="v1", content_hash=new.content_hash)])
     assert store.get_extraction(new.id, "v1").content_hash == new.content_hash
     assert store.unextracted_ids("v1") == [] and store.unextracted_ids("v2") == [new.id]
+
+
+def test_a_second_clustering_run_waits_for_the_first_and_says_so(tmp_path):
+    """The clusterer is the single writer of assignments: a run started while another holds the store
+    waits (naming the holder), then places what is left."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from newsprism import demo
+    from newsprism.pipeline import ingest
+
+    path = str(tmp_path / "lock.db")
+    store = open_store(path)
+    ingest([str(demo.corpus_path())], store)
+    with store.writer_lock("cluster"):  # a clustering run in progress
+        second = subprocess.Popen([sys.executable, "-m", "newsprism.cli", "cluster", "--db", path, "--json"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)
+        assert second.poll() is None  # still waiting
+        assert store.unassigned_ids()  # and it placed nothing meanwhile
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0 and f"waiting for the cluster run of pid {os.getpid()}" in err
+    assert not store.unassigned_ids()
+    store.close()

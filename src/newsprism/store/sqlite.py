@@ -8,14 +8,16 @@ are stable) and ``PRAGMA integrity_check`` stays ``ok``.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import re
 import sqlite3
 import time
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..model import Article, Rejection
 from . import ArticleQuery, StoreError, UpsertResult
@@ -588,6 +590,32 @@ class SQLiteStore:
 
     def pending_jobs(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')").fetchone()[0])
+
+    @contextlib.contextmanager
+    def writer_lock(self, name: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's ``name`` lock (one clustering run at a time): a lock file beside the database,
+        released by the system however the holder ends, SIGKILL included. A second holder waits, and
+        ``on_wait`` is told who it waits for."""
+        if self.path == ":memory:":
+            yield
+            return
+        with open(f"{self.path}.{name}.lock", "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if on_wait is not None:
+                    on_wait(f"waiting for the {name} run of {holder} on {self.path} to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"pid {os.getpid()}")
+                handle.flush()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Cursor]:
