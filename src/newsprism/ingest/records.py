@@ -298,7 +298,7 @@ def read_csv(blob: Blob, fmap: FieldMap, max_bytes: int = 10 * 2**20) -> Iterato
             continue
         first = lines.row[0][0] if lines.row else lines.lineno
         label = f"row {first}" if len(lines.row) <= 1 else f"row at lines {first}-{lines.row[-1][0]}"
-        if len(lines.row) > 1 and header is not None and (
+        if len(lines.row) > 1 and header is not None and lines.row_chars <= max_bytes and (
                 len(row) != len(header) or (lines.eof and "".join(line for _, line in lines.row).count('"') % 2)):
             # A row over several lines that does not fit the header, or that ran to the end of the file
             # with a quote open: a quote never closed swallowed the lines after it. Say so, and read
