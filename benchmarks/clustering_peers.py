@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load(path: str):
-    from newsprism.eval.common import load_labelled
+    from newsprism.datasets import load_labelled
 
     return load_labelled(path)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsprism.eval.quotes import parse_ann
+from newsprism.datasets import parse_ann
 from newsprism.eval.timex import read_tml
 
 TML = """<?xml version="1.0" ?>

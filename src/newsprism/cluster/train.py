@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..embed import get_embedder
-from ..eval.common import load_labelled
+from ..datasets import load_labelled
 from .features import FEATURES, DocFreq, features, headline, represent
 from .metrics import scores
 from .online import ClusterConfig, OnlineClusterer

@@ -7,51 +7,10 @@ only. For matched attributions, the speaker is right when our speaker span overl
 
 from __future__ import annotations
 
-import re
-import tarfile
 import time
 from pathlib import Path
-from typing import Iterator
 
-
-def parse_ann(ann: str) -> list[dict]:
-    """Gold attributions: {"content": (s, e), "source": (s, e) | None, "cue": (s, e) | None}."""
-    spans: dict[str, tuple[int, int]] = {}
-    out = []
-    for line in ann.splitlines():
-        if line.startswith("T") and line.count("\t") >= 1:
-            tid, info, *_ = line.split("\t")
-            _label, *ranges = info.split(" ", 1)
-            nums = [int(x) for x in re.findall(r"\d+", ranges[0])] if ranges else []
-            if nums:
-                spans[tid] = (min(nums), max(nums))  # discontinuous spans: their hull
-        elif line.startswith("E") and "\t" in line:
-            parts = dict(p.split(":") for p in line.split("\t")[1].split() if ":" in p)
-            content = spans.get(parts.get("Content", ""))
-            if content:
-                out.append({"content": content, "source": spans.get(parts.get("Source", "")),
-                            "cue": spans.get(parts.get("Cue", ""))})
-    return out
-
-
-def iter_part(path: Path, part: str = "dev") -> Iterator[tuple[str, str, str]]:
-    """(name, text, annotation) for each text of a part; a text annotated twice is taken once."""
-    texts: dict[str, str] = {}
-    anns: dict[str, str] = {}
-    with tarfile.open(path) as tar:
-        for m in tar:
-            if not m.isfile() or f"/{part}/" not in f"/{m.name}":
-                continue
-            data = tar.extractfile(m).read().decode("utf-8")
-            stem = Path(m.name).stem
-            if m.name.endswith(".txt"):
-                texts[stem] = data
-            elif m.name.endswith(".ann"):
-                base = stem.rsplit("_", 1)[0]
-                anns.setdefault(base, data) if base not in anns or stem < base else None
-    for name in sorted(texts):
-        if name in anns:
-            yield name, texts[name], anns[name]
+from ..datasets import iter_part, parse_ann
 
 
 def _overlap(a, b) -> int:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..eval.quotes import iter_part, parse_ann
+from ..datasets import iter_part, parse_ann
 
 FUNCTION_WORDS = frozenset("in for of to about the a an on at by with that and is was be been has have had will would "
                            "could should may might not it as from this".split())

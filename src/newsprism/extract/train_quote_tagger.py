@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..eval.quotes import iter_part, parse_ann
+from ..datasets import iter_part, parse_ann
 from .quote_tagger import COMPONENTS, CONFIG, DEFAULT_DIR, LABELS
 
 
