@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -111,8 +112,6 @@ def _heartbeat(db: str, job_id: str, stop: threading.Event, every: float) -> Non
 
 def work(db: str, idle_exit: float = IDLE_EXIT_SECONDS) -> int:
     """Claim and run jobs until the queue has been empty for ``idle_exit`` seconds; returns how many ran."""
-    import socket
-
     store = open_store(db)
     ran = 0
     idle_since = time.monotonic()

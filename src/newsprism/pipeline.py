@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
+from .ingest.sources import one_line
 from .model import Article, Rejection
 from .ingest.normalize import NormalizeContext, normalize
 from .store import Store, StoreError, UpsertResult
@@ -129,8 +130,7 @@ def _normalized(raw, ctx) -> Article | Rejection:
         return Rejection(raw.origin, str(exc), raw.record)
     except Exception as exc:  # noqa: BLE001 - a hostile record trips some library: reject it, keep the batch
         log.debug("normalizing %s [%s] failed", raw.origin, raw.record, exc_info=True)
-        first = (str(exc).splitlines() or [""])[0][:200]
-        return Rejection(raw.origin, f"cannot normalize this record ({type(exc).__name__}: {first})", raw.record)
+        return Rejection(raw.origin, f"cannot normalize this record ({type(exc).__name__}: {one_line(exc)})", raw.record)
 
 
 def _upsert_one_by_one(store, batch: list[Article], rejected: list[Rejection], report: IngestReport):
@@ -142,7 +142,7 @@ def _upsert_one_by_one(store, batch: list[Article], rejected: list[Rejection], r
         except StoreError:
             raise
         except Exception as exc:  # noqa: BLE001
-            rej = Rejection(art.origin, f"could not be stored ({type(exc).__name__}: {str(exc)[:200]})", art.record)
+            rej = Rejection(art.origin, f"could not be stored ({type(exc).__name__}: {one_line(exc)})", art.record)
             rejected.append(rej)
             report.rejected.append(rej)
             continue
@@ -430,7 +430,8 @@ def compare(store, story_id: int, embedder: str | None = None):
         return _compare(store, sid, embedder)
 
 
-def _compare(store, story_id: int, embedder: str | None = None):
+def _compare(store, sid: int, embedder: str | None = None):
+    """compare() for a story id already resolved, under that story's lock."""
     import json
 
     from .compare import compare_articles
@@ -438,9 +439,6 @@ def _compare(store, story_id: int, embedder: str | None = None):
     from .extract import VERSION
     from .model import StoryComparison
 
-    sid = store.resolve_story(story_id)
-    if sid is None:
-        return None
     name = embedder or _default_embedder()
     key = dossier_key(store, sid, name)
     cached = store.get_dossier(sid)

@@ -15,7 +15,7 @@ from .html import read_html
 from .records import FieldMap, read_csv, read_json, read_jsonl
 from .sgml import read_reuters_sgml
 from .sniff import DecodeError, FormatError, sniff
-from .sources import DEFAULT_EXPANDED_BYTES, READ_ERRORS, Blob, describe_error, expand
+from .sources import DEFAULT_EXPANDED_BYTES, READ_ERRORS, Blob, describe_error, expand, one_line
 from .text import read_text
 from .warc import read_warc
 
@@ -77,8 +77,7 @@ def read_blob(blob: Blob, opts: IngestOptions) -> Iterator[RawRecord | Rejection
         yield Rejection(blob.name, "nested too deeply to read" + _kept(yielded))
         return
     except Exception as exc:  # noqa: BLE001 - a reader tripped on a hostile file: that file's rejection, not the run's end
-        first = (str(exc).splitlines() or [""])[0][:200]
-        yield Rejection(blob.name, f"unreadable ({type(exc).__name__}: {first})" + _kept(yielded))
+        yield Rejection(blob.name, f"unreadable ({type(exc).__name__}: {one_line(exc)})" + _kept(yielded))
         return
     cut = blob.guard.cut() if blob.guard else None
     if cut:

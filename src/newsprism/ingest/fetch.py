@@ -67,6 +67,12 @@ def _target(url: str) -> tuple[urllib.parse.SplitResult, int]:
 def check_url(url: str, allow_private: bool = False, resolver: Resolver = resolve,
               policy: AddressPolicy | None = None) -> str:
     """The address to connect to for ``url``: resolved once, every answer allowed by the policy."""
+    return _hop(url, allow_private, resolver, policy)[2]
+
+
+def _hop(url: str, allow_private: bool, resolver: Resolver, policy: AddressPolicy | None
+         ) -> tuple[urllib.parse.SplitResult, int, str]:
+    """(the URL's parts, its port, the checked address to connect to) for one hop."""
     parts, port = _target(url)
     policy = policy or (any_address if allow_private else public_only)
     addresses = resolver(parts.hostname or "", port)
@@ -76,7 +82,7 @@ def check_url(url: str, allow_private: bool = False, resolver: Resolver = resolv
         addr = ipaddress.ip_address(raw.split("%", 1)[0])
         if not policy(addr):
             raise InputError(f"host {parts.hostname!r} resolves to a non-public address ({addr}); not allowed")
-    return addresses[0]
+    return parts, port, addresses[0]
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -103,9 +109,8 @@ def fetch(url: str, allow_private: bool = False, timeout: float = 30.0, max_byte
           resolver: Resolver = resolve, policy: AddressPolicy | None = None,
           headers: dict[str, str] | None = None) -> Response:
     """GET ``url``, following redirects by hand; every hop's address is checked and then used."""
-    for _hop in range(MAX_REDIRECTS + 1):
-        address = check_url(url, allow_private, resolver, policy)
-        parts, port = _target(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        parts, port, address = _hop(url, allow_private, resolver, policy)
         conn_cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         conn = conn_cls(parts.hostname or "", port, address, timeout)
         path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))

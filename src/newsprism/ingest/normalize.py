@@ -348,7 +348,8 @@ class NormalizeContext:
 
 def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
     ctx = ctx or NormalizeContext()
-    fields = {"url": raw.url, "source": raw.source, "lang": raw.lang, "external_id": raw.external_id}
+    fields = {"url": raw.url, "source": raw.source, "lang": raw.lang, "external_id": raw.external_id,
+              "published": raw.published, "header_date": raw.header_date}
     cleaned = {k: safe_str(v) for k, v in fields.items()}
     if any(cleaned[k] is not fields[k] for k in fields):
         raw = dataclasses.replace(raw, **cleaned)
@@ -401,12 +402,12 @@ def normalize(raw: RawRecord, ctx: NormalizeContext | None = None) -> Article:
 def _date_candidates(raw: RawRecord, text: str, dateline: "Dateline | None", ctx: NormalizeContext,
                      warnings: list[str], extra: dict) -> Iterator[tuple[str, str, str]]:
     """(ISO value, precision, provenance) in order of trust: metadata > header > dateline > URL."""
-    meta = parse_date(safe_str(raw.published))
+    meta = parse_date(raw.published)
     if raw.published and not meta:
-        warnings.append(f"unparseable date {safe_str(raw.published)!r} in metadata; ignored")
+        warnings.append(f"unparseable date {raw.published!r} in metadata; ignored")
     if meta:
         yield meta[0], meta[1], "metadata"
-    header = parse_date(safe_str(raw.header_date))
+    header = parse_date(raw.header_date)
     if header:
         yield header[0], header[1], "header"
     if dateline and _valid(dateline.year or 2000, dateline.month, dateline.day):

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Iterator
 from ..model import RawRecord, Rejection
 from .html import fragment_to_text, looks_like_html
 from .sniff import decode
-from .sources import Blob, RecordError, record_boundary
+from .sources import Blob, RecordError, capped_readline, record_boundary
 
 DEFAULT_NAMES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "maintext", "full_text", "article", "article_text", "description"),
@@ -144,14 +144,12 @@ def capped_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | No
     """(line number, line) for each line of a byte stream; a line longer than ``limit`` is skipped
     without being held in memory and comes as (number, None)."""
     lineno = 0
-    while line := stream.readline(limit + 1):
+    while True:
+        line, too_long = capped_readline(stream, limit)
+        if not line:
+            return
         lineno += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(2**20)) and not rest.endswith(b"\n"):
-                pass
-            yield lineno, None
-        else:
-            yield lineno, line
+        yield lineno, None if too_long else line  # type: ignore[misc]
 
 
 def _line_too_long(limit: int) -> str:
@@ -248,15 +246,13 @@ class _CsvLines:
         if self.replay:
             lineno, line = self.replay.popleft()
         else:
-            line = self.text.readline(self.limit + 1)
+            line, too_long = capped_readline(self.text, self.limit)
             if not line:
                 self.eof = True
                 raise StopIteration
             self.lineno += 1
             lineno = self.lineno
-            if len(line) > self.limit and not line.endswith("\n"):
-                while (rest := self.text.readline(2**20)) and not rest.endswith("\n"):
-                    pass
+            if too_long:
                 raise _LineTooLong(lineno)
         self.row_chars += len(line)
         if self.row_chars <= self.limit:  # past the limit the row is rejected anyway: keep no copy

@@ -26,6 +26,7 @@ from ..model import RawRecord, Rejection
 
 HEAD_BYTES = 8192
 COMPRESSION_SUFFIXES = (".gz", ".xz", ".bz2")
+DEFAULT_EXPANDED_BYTES = 8 * 2**30
 
 
 class InputError(Exception):
@@ -34,6 +35,23 @@ class InputError(Exception):
 
 class RecordError(ValueError):
     """One record cannot be read; the message is the one-line reason (naming the field where there is one)."""
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message, at most 200 characters: enough for a rejection."""
+    return (str(exc).splitlines() or [""])[0][:200]
+
+
+def capped_readline(stream, limit: int) -> tuple[bytes | str, bool]:
+    """One line of a byte or text stream, and whether it was longer than ``limit``: such a line's rest
+    is read and dropped in 1 MiB steps, never held whole in memory."""
+    line = stream.readline(limit + 1)
+    newline = b"\n" if isinstance(line, bytes) else "\n"
+    if len(line) <= limit or line.endswith(newline):
+        return line, False
+    while (rest := stream.readline(2**20)) and not rest.endswith(newline):
+        pass
+    return line, True
 
 
 def record_boundary(origin: str, label: str | None, build: Callable[[], RawRecord | Rejection]) -> RawRecord | Rejection:
@@ -46,8 +64,7 @@ def record_boundary(origin: str, label: str | None, build: Callable[[], RawRecor
     except RecursionError:
         return Rejection(origin, "nested too deeply to read", label)
     except Exception as exc:  # noqa: BLE001 - a hostile record must not end the file, whatever it trips
-        first = (str(exc).splitlines() or [""])[0][:200]
-        return Rejection(origin, f"unreadable record ({type(exc).__name__}: {first})", label)
+        return Rejection(origin, f"unreadable record ({type(exc).__name__}: {one_line(exc)})", label)
 
 
 @dataclass
@@ -158,7 +175,7 @@ def _is_tar(head: bytes) -> bool:
     return len(head) >= 262 and head[257:262] == b"ustar"
 
 
-def _expand_stream(name: str, raw: BinaryIO, size: int | None = None, limit: int = 8 * 2**30,
+def _expand_stream(name: str, raw: BinaryIO, size: int | None = None, limit: int = DEFAULT_EXPANDED_BYTES,
                    parent: Guard | None = None) -> Iterator[Blob]:
     stream, guard = _decompress(name, _buffered(raw), limit, parent)
     head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]
@@ -220,7 +237,7 @@ def is_url(target: str) -> bool:
 
 def fetch_url(url: str, allow_private: bool = False, timeout: float = 30.0) -> Blob:
     """A URL's body as a blob; the body's decompressed size is capped like a file's (``Guard``)."""
-    from .fetch import fetch
+    from .fetch import fetch  # fetch imports InputError from here
 
     resp = fetch(url, allow_private, timeout)
     return Blob(name=url, stream=io.BufferedReader(io.BytesIO(resp.body)), size=len(resp.body), url=url,
@@ -257,9 +274,6 @@ def describe_error(exc: BaseException) -> str:
 
 
 READ_ERRORS = (OSError, EOFError, lzma.LZMAError, tarfile.TarError, zipfile.BadZipFile, InputError)
-
-
-DEFAULT_EXPANDED_BYTES = 8 * 2**30
 
 
 def expand(target: str, allow_private_urls: bool = False,

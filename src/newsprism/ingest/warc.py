@@ -7,7 +7,7 @@ from typing import Iterator
 from ..model import RawRecord, Rejection
 from .html import extract_page
 from .sniff import decode
-from .sources import Blob, record_boundary
+from .sources import Blob, one_line, record_boundary
 
 
 def read_warc(blob: Blob, max_bytes: int) -> Iterator[RawRecord | Rejection]:
@@ -30,8 +30,8 @@ def read_warc(blob: Blob, max_bytes: int) -> Iterator[RawRecord | Rejection]:
                 yield result
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file; the records before stay
         offset = iterator.get_record_offset() if hasattr(iterator, "get_record_offset") else "?"
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        yield Rejection(blob.name, f"malformed WARC record at offset {offset}: {first}; rest of file skipped")
+        yield Rejection(blob.name, f"malformed WARC record at offset {offset}: {one_line(exc) or type(exc).__name__}; "
+                        "rest of file skipped")
 
 
 def _page(rec, origin: str, uri: str | None, label: str, max_bytes: int) -> RawRecord | Rejection | None:

@@ -14,6 +14,7 @@ import os
 import re
 import sqlite3
 import time
+import uuid
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -400,13 +401,9 @@ class SQLiteStore:
         handed out, since its spans may point into an older text."""
         from ..model import Extraction
 
-        if version is None:
-            sql = ("SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id "
-                   "WHERE x.article_id = ? AND x.content_hash = a.content_hash")
-            row = self.db.execute(sql, (article_id,)).fetchone()
-        else:
-            sql = f"SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id WHERE x.article_id = ? AND {self._CURRENT}"
-            row = self.db.execute(sql, (article_id, version)).fetchone()
+        sql = ("SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id "
+               f"WHERE x.article_id = ? AND ({self._CURRENT} OR (? IS NULL AND x.content_hash = a.content_hash))")
+        row = self.db.execute(sql, (article_id, version, version)).fetchone()
         return Extraction.from_dict(json.loads(row[0])) if row else None
 
     def article_ids(self) -> list[str]:
@@ -538,8 +535,6 @@ class SQLiteStore:
     # --- jobs: a queue in the store, so any server process can answer for any job ------------------
 
     def add_job(self, kind: str, params: dict[str, Any], job_id: str | None = None) -> str:
-        import uuid
-
         job_id = job_id or uuid.uuid4().hex[:12]
         with self._tx() as cur:
             cur.execute("INSERT INTO jobs(id, kind, state, params, progress, created_at) VALUES (?, ?, 'queued', ?, '{}', ?)",
