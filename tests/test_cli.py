@@ -126,17 +126,16 @@ def test_a_file_wide_warning_is_reported_once(cli, tmp_path):
 def test_no_stage_crashes_on_dates_a_store_of_an_older_version_holds(cli, tmp_path):
     """Stores written before dates were checked may hold 0001-01-05 or 9999-12-31: cluster, every
     dossier format and the report still run."""
-    import sqlite3
-
     from newsprism import demo
+    from newsprism.store import open_store
 
     assert cli("ingest", str(demo.corpus_path()))[0] == 0
-    con = sqlite3.connect(cli.db)
-    ids = [r[0] for r in con.execute("SELECT id FROM articles ORDER BY rowid LIMIT 6")]
-    for art_id, day in zip(ids, ["0001-01-05", "9999-12-31", "0001-01-30", "9999-12-31T23:59:59+00:00", "0000", "2023-13"]):
-        con.execute("UPDATE articles SET published = ?, date_precision = 'day' WHERE id = ?", (day, art_id))
-    con.commit()
-    con.close()
+    store = open_store(cli.db)
+    with store._tx() as cur:  # as an older version wrote them, past today's checks
+        ids = store.article_ids()[:6]
+        for art_id, day in zip(ids, ["0001-01-05", "9999-12-31", "0001-01-30", "9999-12-31T23:59:59+00:00", "0000", "2023-13"]):
+            cur.execute("UPDATE articles SET published = ?, date_precision = 'day' WHERE id = ?", (day, art_id))
+    store.close()
     assert cli("cluster")[0] == 0
     code, out, err = cli("report", str(tmp_path / "dossiers"), "--min-size", "1")
     assert code == 0, err

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from . import jobs, pipeline
 from .library import Newsprism
-from .store import default_db_path
+from .store import default_location
 from .web.uploads import UploadError, receive
 
 # SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
@@ -101,7 +101,7 @@ def _bearer(request: Request) -> str | None:
 
 def settings_from_env() -> Settings:
     """The server's settings from its environment (how ``newsprism serve --workers N`` hands them to each worker)."""
-    return Settings(db=str(default_db_path()), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
+    return Settings(db=default_location(), write_token=os.environ.get("NEWSPRISM_TOKEN") or None,
                     read_token=os.environ.get("NEWSPRISM_READ_TOKEN") or None,
                     allow_private_urls=os.environ.get("NEWSPRISM_ALLOW_PRIVATE_URLS") == "1")
 

@@ -24,7 +24,7 @@ from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
 from .library import Newsprism
 from .pipeline import IngestReport
-from .store import default_db_path
+from .store import data_home, default_location, is_server
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
 console = Console(highlight=False)
@@ -32,12 +32,13 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # one rejection, on
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NOTHING, EXIT_NOT_FOUND, EXIT_STORE = 0, 1, 2, 3, 4, 5
 
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file (default: $NEWSPRISM_DB or ~/.local/share/newsprism/newsprism.db)")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLite database file or postgresql:// URL "
+                                               "(default: $NEWSPRISM_DB or ~/.local/share/newsprism/newsprism.db)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
 
 
-def _open(db: Path | None) -> Newsprism:
-    return Newsprism.open(db or default_db_path())
+def _open(db: str | None) -> Newsprism:
+    return Newsprism.open(db)
 
 
 def _print_json(data: Any) -> None:
@@ -515,7 +516,7 @@ def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to
     from .api import create_app, settings_from_env
 
     # Settings travel in the environment so that every worker process builds the same app.
-    os.environ["NEWSPRISM_DB"] = str(db or default_db_path())
+    os.environ["NEWSPRISM_DB"] = db or default_location()
     os.environ["NEWSPRISM_ALLOW_PRIVATE_URLS"] = "1" if allow_private_urls else "0"
     settings = settings_from_env()
     if not settings.write_token:
@@ -528,10 +529,12 @@ def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to
 
 
 @app.command()
-def demo(db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store (default: demo.db beside the default store)")] = None,
+def demo(db: Annotated[Optional[str], typer.Option("--db", help="Where to build the demo store, a file or a postgresql:// URL "
+                                                  "(default: demo.db beside the default store)")] = None,
          as_json: JsonOpt = False) -> None:
     """Run the main job on the bundled demo corpus: ingest it, group it into stories, list them."""
-    path = db or default_db_path().with_name("demo.db")
+    default = default_location()
+    path = db or str(data_home() / "demo.db" if is_server(default) else Path(default).with_name("demo.db"))
     with Newsprism.open(path) as news:
         report = news.ingest(demo_corpus.corpus_path())
         clustered = news.cluster()

@@ -25,7 +25,7 @@ from typing import Any
 
 from .ingest import IngestOptions
 from .library import Newsprism
-from .store import open_store
+from .store import local_path, open_store
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ STALE_SECONDS = 30.0
 
 
 def uploads_dir(db: str) -> Path:
-    """Where a server spools uploaded files until their job has read them: beside the database."""
-    return Path(str(db) + ".uploads")
+    """Where a server spools uploaded files until their job has read them: beside the database (for a
+    server store, in this machine's data directory: the job worker runs where the web server runs)."""
+    return Path(str(local_path(db)) + ".uploads")
 
 
 def sweep_uploads(store, db: str, older_than: float = 3600.0) -> int:
@@ -145,7 +146,8 @@ class Worker:
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
                 return
-            log_path = Path(str(self.db) + ".jobs.log")
+            log_path = Path(str(local_path(self.db)) + ".jobs.log")
+            log_path.parent.mkdir(parents=True, exist_ok=True)
             with open(log_path, "ab") as log_file:
                 # A session of its own: the job finishes even if the server is stopped meanwhile.
                 self._proc = subprocess.Popen([sys.executable, "-m", "newsprism.jobs", "--db", str(self.db)],

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 from . import pipeline
 from .ingest import IngestOptions
 from .model import Article, Extraction, StoryComparison
-from .store import ArticleQuery, Store, default_db_path, open_store
+from .store import ArticleQuery, Store, open_store
 
 
 class Newsprism:
@@ -33,9 +33,9 @@ class Newsprism:
 
     @classmethod
     def open(cls, location: str | os.PathLike[str] | None = None) -> "Newsprism":
-        """Open (creating and migrating as needed) the store at ``location``: a SQLite file path, or
-        ``$NEWSPRISM_DB``, or the default under ~/.local/share/newsprism."""
-        return cls(open_store(location or default_db_path()))
+        """Open (creating and migrating as needed) the store at ``location``: a SQLite file path, a
+        ``postgresql://`` URL, or ``$NEWSPRISM_DB``, or the default under ~/.local/share/newsprism."""
+        return cls(open_store(location))
 
     @property
     def location(self) -> str:

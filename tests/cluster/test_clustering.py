@@ -71,10 +71,8 @@ def _listed(store) -> list[dict]:
 
 def _recomputed(store) -> list[dict]:
     # What the story list must show, straight from the memberships, to check the kept summary against.
-    from newsprism.store.sqlite import _refresh_summaries
-
     with store._tx() as cur:
-        _refresh_summaries(cur, None)
+        store._refresh_summaries(cur, None)
         return _listed(store)
 
 

@@ -1,12 +1,14 @@
-"""The store: where articles (and later stories, extractions, dossiers) live.
+"""The store: where articles, stories, extractions, dossiers and jobs live.
 
 ``Store`` is the interface every stage uses; ``open_store`` picks an implementation from a
-location. SQLite is the embedded default; PostgreSQL for teams comes later behind the same protocol.
+location: a file path is SQLite (the embedded default), a ``postgresql://`` URL is PostgreSQL (the
+server a team shares). Both run the same queries (``sql.py``); each module holds only its own.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol
@@ -41,7 +43,8 @@ class Store(Protocol):
     """Everything newsprism keeps, and the only way any stage or face reads or writes it: no SQL lives
     outside ``store/``. A backend (SQLite today) implements all of it; every write is one transaction."""
 
-    path: str
+    path: str  # where it is, for messages (a server URL without its password)
+    location: str  # what ``open_store`` takes to open it again
 
     # articles and rejections
     def upsert_articles(self, articles: Iterable[Article], rejections: Iterable[Rejection] = ()) -> UpsertResult: ...
@@ -94,18 +97,46 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def default_db_path() -> Path:
-    """``$NEWSPRISM_DB``, else the XDG data directory (~/.local/share/newsprism/newsprism.db)."""
-    if env := os.environ.get("NEWSPRISM_DB"):
-        return Path(env)
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "newsprism" / "newsprism.db"
+SERVER_SCHEMES = ("postgres://", "postgresql://")
+
+
+def is_server(location: str | os.PathLike[str]) -> bool:
+    return str(location).startswith(SERVER_SCHEMES)
+
+
+def default_location() -> str:
+    """``$NEWSPRISM_DB`` (a file or a server URL), else the XDG data directory's newsprism.db."""
+    return os.environ.get("NEWSPRISM_DB") or str(data_home() / "newsprism.db")
+
+
+def data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "newsprism"
+
+
+def local_path(location: str | os.PathLike[str]) -> Path:
+    """Where files that belong to a store live on this machine (uploads in flight, the job log): beside a
+    SQLite file; for a server, a name in the data directory made from its host, port and database."""
+    location = str(location)
+    if not is_server(location):
+        return Path(location)
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(location)
+    name = "-".join(str(info.get(k) or "") for k in ("host", "port", "dbname"))
+    return data_home() / ("pg-" + re.sub(r"[^\w.-]+", "_", name))
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
-    location = str(location or default_db_path())
-    if location.startswith(("postgres://", "postgresql://")):
-        raise NotImplementedError("the PostgreSQL store is planned (see DESIGN.md); use a SQLite file path for now")
-    from .sqlite import SQLiteStore
+    location = str(location or default_location())
+    if is_server(location):
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:  # the driver is an extra: say how to get it
+            raise StoreError(f"{location.split('@')[-1]}: the PostgreSQL store needs psycopg: "
+                             "pip install 'newsprism[postgres]'") from exc
+        store: Store = PostgresStore(location)
+    else:
+        from .sqlite import SQLiteStore
 
-    return SQLiteStore(location)
+        store = SQLiteStore(location)
+    return store

@@ -101,7 +101,7 @@ def rendered_story_page(store, story_id: int, writable: bool) -> tuple[int | Non
     older = _older_page(key)
     if older is None:
         return sid, None
-    _refresh_in_background(store.path, sid, writable, key)
+    _refresh_in_background(store.location, sid, writable, key)
     return sid, older.replace("<h1", UPDATING + "<h1", 1)
 
 

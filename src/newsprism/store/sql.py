@@ -1,0 +1,709 @@
+"""What the SQL backends share: every query of the store contract, written once in the SQL that SQLite
+and PostgreSQL both speak (``?`` parameters, ``ON CONFLICT`` upserts, ``RETURNING``).
+
+A backend supplies only what differs: its connection and transaction (``_tx``, ``_rows``,
+``_stream``), its full-text index (``_fts_put``, ``_fts_match``, ``_fts_rank``), how it lists a
+group (``_agg``), how it serialises writers that touch stories (``_lock``), its migrations and
+its cross-process ``writer_lock``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import unicodedata
+import uuid
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
+
+import numpy as np
+
+from ..model import Article, Extraction, Rejection
+from ..text import CJK_CHAR
+from . import ArticleQuery, UpsertResult
+
+COLUMNS = (
+    "id", "title", "text", "source", "source_provenance", "url", "lang", "published", "date_provenance",
+    "date_precision", "sentences", "origin", "record", "external_id", "content_hash", "extra", "warnings",
+)
+_COLUMNS = ", ".join(COLUMNS)
+_A_COLUMNS = ", ".join("a." + c for c in COLUMNS)  # the same, qualified for joins
+ARTICLE_ROW = (*COLUMNS, "ingested_at", "updated_at")  # a whole stored row: what ingest writes, what a copy moves
+ARTICLE_UPDATE = (*COLUMNS[1:], "updated_at")  # what a new text of a stored article rewrites
+CHUNK = 500  # ids per IN (...) list: under SQLite's parameter limit, small enough for any planner
+
+_CJK = re.compile(f"({CJK_CHAR})")
+
+
+def fts_text(text: str | None) -> str:
+    """Put spaces around CJK characters so a word tokenizer (FTS5's unicode61, PostgreSQL's ``simple``
+    parser) indexes each as a token: Chinese is searched without a word segmenter."""
+    if not text or not _CJK.search(text):
+        return text or ""
+    return _CJK.sub(r" \1 ", text)
+
+
+def query_phrases(query: str) -> list[str]:
+    """A user's query as phrases of tokens that must all appear: each word is one (a CJK run is a phrase of
+    its characters), and "quoted words" are one phrase."""
+    phrases = []
+    for term in re.findall(r'"[^"]+"|\S+', query):
+        tokens = [t for t in re.split(r"\s+", fts_text(re.sub(r"[^\w\s]", " ", term.strip('"')))) if t]
+        if tokens:
+            phrases.append(" ".join(tokens))
+    return phrases
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (café -> cafe), as FTS5's ``remove_diacritics`` indexes."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def read_migrations(dialect: str) -> list[tuple[int, str]]:
+    """(version, script) of a backend's migrations, in order: ``store/migrations/<dialect>/NNNN_name.sql``."""
+    folder = resources.files("newsprism.store") / "migrations" / dialect
+    found = [(int(e.name.split("_", 1)[0]), e.read_text(encoding="utf-8")) for e in folder.iterdir() if e.name.endswith(".sql")]
+    return sorted(found)
+
+
+def chunks(ids: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for k in range(0, len(ids), size):
+        yield ids[k : k + size]
+
+
+def marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class Cursor(Protocol):
+    """What a backend's transaction hands the shared code: DB-API's cursor, ``?`` parameters."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class SQLStore:
+    """The store contract over SQL; see the module docstring for what a backend adds."""
+
+    path: str
+    dialect: str
+
+    # --- what a backend supplies -----------------------------------------------------------------
+
+    def _tx(self) -> ContextManager[Cursor]:
+        """One write transaction: committed whole or not at all; the backend's failures as StoreError."""
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of a read (each indexable by position and by column name)."""
+        raise NotImplementedError
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a read, fetched in batches as they are consumed."""
+        raise NotImplementedError
+
+    def _fts_put(self, cur: Cursor, rowid: int, title: str | None, text: str, old: Any = None) -> None:
+        """Index an article's title and text under its rowid (``old``: the row it had, to unindex)."""
+        raise NotImplementedError
+
+    def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
+        """A join of ``articles a`` with the index, keeping the articles that hold every phrase, as ``f``."""
+        raise NotImplementedError
+
+    def _fts_rank(self, phrases: list[str]) -> tuple[str, list[Any]]:
+        """An ORDER BY expression ranking ``f``'s matches, best first."""
+        raise NotImplementedError
+
+    def _agg(self, column: str) -> str:
+        """The distinct values of a column in a group, comma-joined."""
+        raise NotImplementedError
+
+    def _lock(self, cur: Cursor, name: str) -> None:
+        """Serialise the transactions that rewrite one kind of shared row (story summaries, the job queue)."""
+
+    retryable: tuple[type[BaseException], ...] = ()  # a backend's "try the transaction again" failures
+    nulls_last = ""  # SQLite's DESC puts NULLs last; PostgreSQL's needs telling (and its index says the same)
+    for_update = ""  # how a read inside a write transaction locks the row it is about to change
+
+    # --- small helpers ---------------------------------------------------------------------------
+
+    def _first(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._first(sql, params)
+        return row[0] if row else None
+
+    def _stories_of(self, cur: Cursor, article_ids: list[str]) -> set[int]:
+        found: set[int] = set()
+        for part in chunks(article_ids):
+            found.update(r[0] for r in cur.execute(
+                f"SELECT DISTINCT story_id FROM story_members WHERE article_id IN ({marks(len(part))})", part).fetchall())
+        return found
+
+    def _refresh_summaries(self, cur: Cursor, story_ids: Iterable[int] | None) -> None:
+        """Recompute the story-list rows of these stories (all when None), inside the caller's transaction.
+
+        A story with no members left (merged away, emptied by moves) loses its row. The earliest article
+        with a title names the story: it is what first reported it.
+        """
+        self._lock(cur, "stories")
+        ids = None if story_ids is None else sorted(set(story_ids))
+        for part in [None] if ids is None else chunks(ids):
+            where = "" if part is None else f"WHERE m.story_id IN ({marks(len(part))})"
+            params = () if part is None else tuple(part)
+            cur.execute("DELETE FROM story_summary" + ("" if part is None else f" WHERE id IN ({marks(len(part))})"), params)
+            rows = cur.execute(
+                f"SELECT m.story_id, count(*), {self._agg('a.source')}, {self._agg('a.lang')}, min(a.published), max(a.published) "
+                f"FROM story_members m JOIN articles a ON a.id = m.article_id {where} GROUP BY m.story_id", params).fetchall()
+            for sid, size, sources, langs, first, last in rows:
+                title = cur.execute(
+                    "SELECT coalesce(a.title, substr(a.text, 1, 120)) FROM story_members m JOIN articles a ON a.id = m.article_id "
+                    "WHERE m.story_id = ? ORDER BY a.title IS NULL, a.published IS NULL, a.published, a.rowid LIMIT 1", (sid,)).fetchone()
+                cur.execute("INSERT INTO story_summary(id, size, sources, languages, first_published, last_published, title) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (sid, size, ",".join(sorted(sources.split(","))) if sources else "",
+                             ",".join(sorted(langs.split(","))) if langs else "", first, last, title[0] if title else ""))
+
+    # --- articles and rejections -----------------------------------------------------------------
+
+    def upsert_articles(self, articles: Iterable[Article], rejections: Iterable[Rejection] = ()) -> UpsertResult:
+        articles, rejections = list(articles), list(rejections)
+        for attempt in range(5):
+            try:
+                return self._upsert(articles, rejections)
+            except self.retryable:  # two writers took overlapping rows in opposite orders: one yields, then retries
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _upsert(self, articles: list[Article], rejections: list[Rejection]) -> UpsertResult:
+        result = UpsertResult()
+        stamp = now()
+        with self._tx() as cur:
+            for art in articles:  # in the order given: rowids keep ingest order, which clustering follows
+                outcome = self._put_article(cur, (*_row_values(art), stamp, stamp), ARTICLE_UPDATE)
+                getattr(result, outcome).append(art.id)
+            if result.updated:  # a changed title or date shows in its story's summary
+                self._refresh_summaries(cur, self._stories_of(cur, result.updated))
+            for rej in rejections:
+                cur.execute(
+                    "INSERT INTO rejections(origin, record, reason, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (origin, record, reason) DO UPDATE SET last_seen = excluded.last_seen, times = rejections.times + 1",
+                    (rej.origin, rej.record or "", rej.reason, stamp, stamp))
+        return result
+
+    def _put_article(self, cur: Cursor, row: Sequence[Any], update: Sequence[str]) -> str:
+        """Store one article row (the columns of ``ARTICLE_ROW``) and index it: 'new', 'unchanged' (same
+        content hash), or 'updated' (its ``update`` columns rewritten and its index entry replaced)."""
+        inserted = cur.execute(f"INSERT INTO articles ({', '.join(ARTICLE_ROW)}) VALUES ({marks(len(ARTICLE_ROW))}) "
+                               "ON CONFLICT (id) DO NOTHING RETURNING rowid", tuple(row)).fetchone()
+        title, text = row[1], row[2]
+        if inserted is not None:
+            self._fts_put(cur, inserted[0], title, text)
+            return "new"
+        old = cur.execute(f"SELECT rowid, content_hash, title, text FROM articles WHERE id = ?{self.for_update}",
+                          (row[0],)).fetchone()
+        if old["content_hash"] == row[COLUMNS.index("content_hash")]:
+            return "unchanged"
+        values = {c: v for c, v in zip(ARTICLE_ROW, row)}
+        cur.execute(f"UPDATE articles SET {', '.join(f'{c} = ?' for c in update)} WHERE id = ?",
+                    (*(values[c] for c in update), row[0]))
+        self._fts_put(cur, old["rowid"], title, text, old=old)
+        return "updated"
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._first(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        if row is None and len(article_id) >= 4:  # accept an unambiguous id prefix, as git does
+            rows = self._rows(f"SELECT {_COLUMNS} FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",))
+            row = rows[0] if len(rows) == 1 else None
+        if row is None:  # the input's own id (a JSONL "id", a Reuters NEWID), when it is unambiguous
+            rows = self._rows(f"SELECT {_COLUMNS} FROM articles WHERE external_id = ? LIMIT 2", (article_id,))
+            row = rows[0] if len(rows) == 1 else None
+        return _article(row) if row else None
+
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        """Articles by id, in the order asked (unknown ids skipped)."""
+        found: dict[str, Article] = {}
+        for part in chunks(ids):
+            for row in self._rows(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks(len(part))})", part):
+                found[row["id"]] = _article(row)
+        return [found[i] for i in ids if i in found]
+
+    def find_articles(self, query: ArticleQuery) -> list[Article]:
+        where, params = [], []
+        if query.source:
+            where.append("lower(a.source) = lower(?)")
+            params.append(query.source)
+        if query.lang:
+            where.append("a.lang = ?")
+            params.append(query.lang)
+        if query.since:
+            where.append("a.published >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(query.until)
+        join = ""
+        if query.text:
+            phrases = query_phrases(query.text)
+            if not phrases:
+                return []
+            join, join_params = self._fts_match(phrases)
+            params[:0] = join_params
+        sql = (f"SELECT {_A_COLUMNS} FROM articles a {join}"
+               f"{' WHERE ' + ' AND '.join(where) if where else ''} "
+               "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
+        return [_article(r) for r in self._rows(sql, (*params, query.limit, query.offset))]
+
+    def iter_articles(self, order: str = "published") -> Iterator[Article]:
+        """All articles, streamed; by publication date (undated last) or by ingest order."""
+        by = "published IS NULL, published, rowid" if order == "published" else "rowid"
+        for row in self._stream(f"SELECT {_COLUMNS} FROM articles ORDER BY {by}"):
+            yield _article(row)
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search, best match first, each hit with a short snippet of its matching sentence."""
+        phrases = query_phrases(text)
+        if not phrases:
+            return []
+        join, params = self._fts_match(phrases)
+        rank, rank_params = self._fts_rank(phrases)
+        rows = self._rows(f"SELECT {_A_COLUMNS} FROM articles a {join} ORDER BY {rank}, a.rowid LIMIT ?",
+                          (*params, *rank_params, limit))
+        words = [w.strip('"') for w in re.findall(r'"[^"]+"|\S+', text)]
+        return [(art, _snippet(art, words)) for art in map(_article, rows)]
+
+    def article_ids(self) -> list[str]:
+        """Every article's id, in the order they were first stored."""
+        return [r[0] for r in self._stream("SELECT id FROM articles ORDER BY rowid")]
+
+    def external_ids(self) -> dict[str, str]:
+        """Article id -> the id its input gave it, for articles that had one."""
+        return {r[0]: r[1] for r in self._stream("SELECT id, external_id FROM articles WHERE external_id IS NOT NULL")}
+
+    def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._rows(
+            "SELECT origin, record, reason, first_seen, last_seen, times FROM rejections ORDER BY last_seen DESC, origin LIMIT ?",
+            (limit,))]
+
+    def stats(self) -> dict[str, Any]:
+        def group(col: str) -> dict[str, int]:
+            return {r[0]: r[1] for r in self._rows(
+                f"SELECT coalesce({col}, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15")}
+
+        return {
+            "db": self.path,
+            "schema_version": self.schema_version,
+            "articles": self._value("SELECT count(*) FROM articles"),
+            "sources": self._value("SELECT count(DISTINCT source) FROM articles"),
+            "rejected_inputs": self._value("SELECT count(*) FROM rejections"),
+            "published_range": list(self._first("SELECT min(published), max(published) FROM articles")),
+            "languages": group("lang"),
+            "date_provenance": group("date_provenance"),
+            "top_sources": group("source"),
+        }
+
+    @property
+    def schema_version(self) -> int:
+        raise NotImplementedError
+
+    # --- stories ---------------------------------------------------------------------------------
+
+    def unassigned_ids(self) -> list[str]:
+        """Articles in no story yet, in publication order (undated last, then ingest order); ids only, so a
+        stream of 100k articles is ordered without holding 100k texts."""
+        return [r[0] for r in self._stream(
+            "SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+            "WHERE m.article_id IS NULL ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid")]
+
+    def first_unassigned_day(self) -> str | None:
+        """The earliest publication day (day precision or finer) among articles in no story."""
+        return self._value(
+            "SELECT min(substr(a.published, 1, 10)) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+            "WHERE m.article_id IS NULL AND a.published IS NOT NULL AND a.date_precision IN ('day', 'datetime')")
+
+    def members_since(self, day_iso: str | None) -> Iterator[tuple[Article, int, str]]:
+        """(article, story id, method) for every member of stories active on or after a day (all if None)."""
+        where, params = "", ()
+        if day_iso:
+            where = ("WHERE m.story_id IN (SELECT m2.story_id FROM story_members m2 JOIN articles a2 ON a2.id = m2.article_id "
+                     "GROUP BY m2.story_id HAVING max(coalesce(a2.published, '9999')) >= ?)")
+            params = (day_iso,)
+        for row in self._stream(f"SELECT {_A_COLUMNS}, m.story_id, m.method FROM story_members m "
+                                f"JOIN articles a ON a.id = m.article_id {where} "
+                                "ORDER BY a.published IS NULL, substr(a.published, 1, 10), a.rowid", params):
+            d = dict(row)
+            sid, method = d.pop("story_id"), d.pop("method")
+            yield _article_from_dict(d), sid, method
+
+    def new_story_id(self) -> int:
+        """A new story's id, taken from the store (a committed row of its sequence), so that two processes (a
+        clustering run, a split by hand) never hand out the same one."""
+        stamp = now()
+        with self._tx() as cur:
+            return int(cur.execute("INSERT INTO stories(created_at, updated_at) VALUES (?, ?) RETURNING id",
+                                   (stamp, stamp)).fetchone()[0])
+
+    def save_assignments(self, assignments: Iterable[Any]) -> None:
+        stamp = now()
+        assignments = list(assignments)
+        with self._tx() as cur:
+            self._lock(cur, "stories")
+            # the stories these articles leave and join: their story-list rows change
+            touched = self._stories_of(cur, [a.article_id for a in assignments]) | {a.story_id for a in assignments}
+            for a in assignments:
+                cur.execute("INSERT INTO stories(id, created_at, updated_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at", (a.story_id, stamp, stamp))
+                self._put_member(cur, a.article_id, a.story_id, a.score, a.method, stamp)
+                for link in a.links:
+                    cur.execute("INSERT INTO article_links(article_id, type, target_id, score) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (article_id, type, target_id) DO UPDATE SET score = excluded.score",
+                                (link.article_id, link.type, link.target_id, link.score))
+            self._refresh_summaries(cur, touched)
+
+    @staticmethod
+    def _put_member(cur: Cursor, article_id: str, story_id: int, score: float | None, method: str, stamp: str) -> None:
+        cur.execute("INSERT INTO story_members(article_id, story_id, score, method, assigned_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score, "
+                    "method = excluded.method, assigned_at = excluded.assigned_at",
+                    (article_id, story_id, score, method, stamp))
+
+    def clear_automatic_assignments(self) -> None:
+        """Forget what clustering decided (for a rebuild); what users decided by hand stays."""
+        with self._tx() as cur:
+            self._lock(cur, "stories")
+            cur.execute("DELETE FROM story_members WHERE method != 'manual'")
+            cur.execute("DELETE FROM article_links")
+            self._refresh_summaries(cur, None)  # before the emptied stories go: their summary rows point at them
+            cur.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members) AND merged_into IS NULL "
+                        "AND id NOT IN (SELECT merged_into FROM stories WHERE merged_into IS NOT NULL)")
+            cur.execute("DELETE FROM meta WHERE key = 'cluster.docfreq'")
+
+    def get_vectors(self, ids: list[str], model: str) -> dict[str, Any]:
+        out = {}
+        for part in chunks(ids):
+            rows = self._rows(f"SELECT article_id, vec FROM article_vectors WHERE model = ? AND article_id IN ({marks(len(part))})",
+                              (model, *part))
+            out.update({r[0]: np.frombuffer(bytes(r[1]), dtype=np.float32) for r in rows})
+        return out
+
+    def put_vectors(self, items: dict[str, Any], model: str) -> None:
+        with self._tx() as cur:
+            cur.executemany("INSERT INTO article_vectors(article_id, model, vec) VALUES (?, ?, ?) "
+                            "ON CONFLICT (article_id, model) DO UPDATE SET vec = excluded.vec",
+                            [(k, model, v.astype("float32").tobytes()) for k, v in items.items()])
+
+    def list_stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
+        """Stories with size, outlets, languages, date range and a representative title (from the kept summary)."""
+        last = f"last_published DESC{self.nulls_last}"
+        by = f"{last}, size DESC" if order == "recent" else f"size DESC, {last}"
+        out = []
+        for r in self._rows("SELECT id, size, sources, languages, first_published, last_published, title FROM story_summary "
+                            f"WHERE size >= ? ORDER BY {by}, id LIMIT ? OFFSET ?", (min_size, limit, offset)):
+            d = dict(r)
+            d["sources"] = d["sources"].split(",") if d["sources"] else []
+            d["languages"] = d["languages"].split(",") if d["languages"] else []
+            out.append(d)
+        return out
+
+    def story_members(self, story_id: int) -> list[tuple[Article, dict[str, Any]]]:
+        rows = self._rows(f"SELECT {_A_COLUMNS}, m.score, m.method FROM story_members m JOIN articles a ON a.id = m.article_id "
+                          "WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,))
+        links: dict[str, list[dict[str, Any]]] = {}
+        for r in self._rows("SELECT l.article_id, l.type, l.target_id, l.score FROM article_links l "
+                            "JOIN story_members m ON m.article_id = l.article_id WHERE m.story_id = ? "
+                            "ORDER BY l.article_id, l.type, l.target_id", (story_id,)):
+            links.setdefault(r[0], []).append({"type": r[1], "target_id": r[2], "score": r[3]})
+        out = []
+        for row in rows:
+            d = dict(row)
+            info = {"score": d.pop("score"), "method": d.pop("method")}
+            art = _article_from_dict(d)
+            info["links"] = links.get(art.id, [])
+            out.append((art, info))
+        return out
+
+    def member_hashes(self, story_id: int) -> list[tuple[str, str]]:
+        """(article id, content hash) of a story's members: enough to tell whether its dossier is current."""
+        return [(r[0], r[1]) for r in self._rows(
+            "SELECT a.id, a.content_hash FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
+            "ORDER BY a.id", (story_id,))]
+
+    def memberships(self) -> dict[str, int]:
+        """Article id -> its story, for every article in a story."""
+        return {r[0]: r[1] for r in self._stream("SELECT article_id, story_id FROM story_members")}
+
+    def story_of(self, article_id: str) -> int | None:
+        return self._value("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,))
+
+    def resolve_story(self, story_id: int) -> int | None:
+        """Follow merges: a story merged into another answers with the one it became."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            row = self._first("SELECT merged_into FROM stories WHERE id = ?", (story_id,))
+            if row is None:
+                return None
+            if row[0] is None:
+                return story_id
+            story_id = row[0]
+        return None
+
+    # --- manual edits: pinned as 'manual', which later automatic runs never move -------------------
+
+    def merge_stories(self, target: int, others: list[int]) -> int:
+        stamp = now()
+        with self._tx() as cur:
+            self._lock(cur, "stories")
+            for other in others:
+                cur.execute("UPDATE story_members SET story_id = ?, method = 'manual', assigned_at = ? WHERE story_id = ?",
+                            (target, stamp, other))
+                cur.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target, stamp, other))
+            cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (target,))
+            self._refresh_summaries(cur, {target, *others})
+            cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, 'merge', ?)",
+                        (stamp, json.dumps({"into": target, "merged": others})))
+        return target
+
+    def move_articles(self, article_ids: list[str], story_id: int | None, action: str = "move") -> int:
+        """Move articles to a story, or to a new one (a split) when ``story_id`` is None."""
+        stamp = now()
+        with self._tx() as cur:
+            self._lock(cur, "stories")
+            if story_id is None:
+                story_id = int(cur.execute("INSERT INTO stories(created_at, updated_at) VALUES (?, ?) RETURNING id",
+                                           (stamp, stamp)).fetchone()[0])
+            # A story a user has edited is curated: pin its members and those of the stories the
+            # articles leave, so a rebuild keeps the composition the user saw, not only the moved articles.
+            sources = self._stories_of(cur, article_ids)
+            for sid in sources | {story_id}:
+                cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (sid,))
+            for aid in article_ids:
+                self._put_member(cur, aid, story_id, None, "manual", stamp)
+            self._refresh_summaries(cur, sources | {story_id})
+            cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, ?, ?)",
+                        (stamp, action, json.dumps({"articles": article_ids, "story": story_id})))
+        return story_id
+
+    # --- extractions and the dossier cache --------------------------------------------------------
+
+    # The one stale rule: an extraction is current when the extractor's version made it and from the
+    # text the article has now. Its hash is the one the extractor read, never the one at write time, so
+    # a text re-ingested while extraction ran leaves the old extraction stale.
+    _CURRENT = "x.version = ? AND x.content_hash = a.content_hash"
+
+    def unextracted_ids(self, version: str) -> list[str]:
+        """Articles with no current extraction (none, another version's, or one from an older text)."""
+        return [r[0] for r in self._stream(
+            "SELECT a.id FROM articles a LEFT JOIN extractions x ON x.article_id = a.id "
+            f"WHERE x.article_id IS NULL OR NOT ({self._CURRENT}) ORDER BY a.rowid", (version,))]
+
+    def put_extractions(self, items: list[Any]) -> None:
+        stamp = now()
+        with self._tx() as cur:
+            cur.executemany("INSERT INTO extractions(article_id, version, content_hash, data, extracted_at) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash, "
+                            "data = excluded.data, extracted_at = excluded.extracted_at",
+                            [(x.article_id, x.version, x.content_hash, json.dumps(x.to_dict(), ensure_ascii=False), stamp)
+                             for x in items])
+
+    def get_extraction(self, article_id: str, version: str | None = None) -> Any | None:
+        """The article's current extraction (by ``version``, when given), or None: a stale one is never
+        handed out, since its spans may point into an older text."""
+        data = self._value("SELECT x.data FROM extractions x JOIN articles a ON a.id = x.article_id "
+                           f"WHERE x.article_id = ? AND ({self._CURRENT} OR (CAST(? AS TEXT) IS NULL "
+                           "AND x.content_hash = a.content_hash))", (article_id, version, version))
+        return Extraction.from_dict(json.loads(data)) if data else None
+
+    def get_dossier(self, story_id: int) -> tuple[str, bytes] | None:
+        """(the key it was computed for, the dossier as JSON) of a story's cached comparison."""
+        raw = self.get_meta(f"dossier:{story_id}")
+        if raw is None:
+            return None
+        key, _, blob = raw.partition(b"\n")
+        return key.decode(), blob
+
+    def put_dossier(self, story_id: int, key: str, blob: bytes) -> None:
+        self.put_meta(f"dossier:{story_id}", key.encode() + b"\n" + blob)
+
+    def get_cluster_state(self) -> bytes | None:
+        """The clusterer's corpus statistics (document frequencies), kept between incremental runs."""
+        return self.get_meta("cluster.docfreq")
+
+    def put_cluster_state(self, blob: bytes) -> None:
+        self.put_meta("cluster.docfreq", blob)
+
+    def get_meta(self, key: str) -> bytes | None:
+        value = self._value("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else bytes(value)
+
+    def put_meta(self, key: str, value: bytes | str) -> None:
+        with self._tx() as cur:
+            cur.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (key, value.encode() if isinstance(value, str) else value))
+
+    # --- jobs: a queue in the store, so any server process can answer for any job ------------------
+
+    _JOB = "id, kind, state, params, progress, result, error, attempts, owner, created_at, started_at, heartbeat_at, finished_at"
+
+    def add_job(self, kind: str, params: dict[str, Any], job_id: str | None = None) -> str:
+        job_id = job_id or uuid.uuid4().hex[:12]
+        with self._tx() as cur:
+            cur.execute("INSERT INTO jobs(id, kind, state, params, progress, created_at) VALUES (?, ?, 'queued', ?, '{}', ?)",
+                        (job_id, kind, json.dumps(params), now()))
+        return job_id
+
+    def claim_job(self, owner: str = "", stale_seconds: float = 30.0, max_attempts: int = 3) -> dict[str, Any] | None:
+        """The oldest queued job, now running; None if there is none or another job is running. A running
+        job whose worker has been silent for ``stale_seconds`` was killed: it is queued again (its work is
+        idempotent), or failed after ``max_attempts``."""
+        moment = datetime.now(timezone.utc)
+        cutoff = moment.timestamp() - stale_seconds
+        with self._tx() as cur:
+            self._lock(cur, "jobs")
+            for job_id, attempts, beat_at in cur.execute(
+                    "SELECT id, attempts, heartbeat_at FROM jobs WHERE state = 'running'").fetchall():
+                beat = datetime.fromisoformat(beat_at).timestamp() if beat_at else 0.0
+                if beat >= cutoff:
+                    return None  # one job at a time: the clusterer is the single writer of stories
+                if attempts >= max_attempts:
+                    cur.execute("UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
+                                (f"its worker stopped {attempts} times", moment.isoformat(), job_id))
+                else:
+                    cur.execute("UPDATE jobs SET state = 'queued' WHERE id = ?", (job_id,))
+            row = cur.execute("SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1").fetchone()
+            if row is None:
+                return None
+            stamp = moment.isoformat()
+            cur.execute("UPDATE jobs SET state = 'running', attempts = attempts + 1, owner = ?, started_at = ?, heartbeat_at = ? "
+                        "WHERE id = ?", (owner, stamp, stamp, row[0]))
+        return self.get_job(row[0])
+
+    def update_job(self, job_id: str, **fields: Any) -> None:
+        """Set a job's state, progress, result or error; every update is also a heartbeat."""
+        values = {k: json.dumps(v) if k in ("progress", "result") else v for k, v in fields.items()}
+        values["heartbeat_at"] = now()
+        if fields.get("state") in ("done", "failed"):
+            values["finished_at"] = values["heartbeat_at"]
+        unknown = set(values) - set(self._JOB.replace(" ", "").split(","))
+        if unknown:
+            raise ValueError(f"a job has no field {sorted(unknown)}")
+        with self._tx() as cur:
+            cur.execute(f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?", (*values.values(), job_id))
+
+    def get_job(self, job_id: str) -> dict[str, Any] | None:
+        row = self._first(f"SELECT {self._JOB} FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            return None
+        job = dict(row)
+        for key in ("params", "progress", "result"):
+            job[key] = json.loads(job[key]) if job[key] else None
+        return job
+
+    def pending_jobs(self) -> int:
+        return int(self._value("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"))
+
+    # --- every row, for copying a store to another backend -----------------------------------------
+
+    # Parents before children, so foreign keys hold at every step of a copy.
+    TABLES: dict[str, tuple[str, ...]] = {
+        "articles": ARTICLE_ROW,
+        "rejections": ("origin", "record", "reason", "first_seen", "last_seen", "times"),
+        "stories": ("id", "created_at", "updated_at", "merged_into"),
+        "story_members": ("article_id", "story_id", "score", "method", "assigned_at"),
+        "article_links": ("article_id", "type", "target_id", "score"),
+        "article_vectors": ("article_id", "model", "vec"),
+        "story_edits": ("id", "at", "action", "detail"),
+        "meta": ("key", "value"),
+        "extractions": ("article_id", "version", "content_hash", "data", "extracted_at"),
+        "story_summary": ("id", "size", "sources", "languages", "first_published", "last_published", "title"),
+        "jobs": tuple(_JOB.replace(" ", "").split(",")),
+    }
+    KEYS: dict[str, tuple[str, ...]] = {
+        "articles": ("id",), "rejections": ("origin", "record", "reason"), "stories": ("id",),
+        "story_members": ("article_id",), "article_links": ("article_id", "type", "target_id"),
+        "article_vectors": ("article_id", "model"), "story_edits": ("id",), "meta": ("key",),
+        "extractions": ("article_id",), "story_summary": ("id",), "jobs": ("id",),
+    }
+
+    def dump_rows(self, table: str, after: tuple[Any, ...] | None = None, limit: int = 1000) -> list[tuple[Any, ...]]:
+        """A table's rows in key order, ``limit`` at a time after the key ``after``: a copy can stop and go on."""
+        cols, key = self.TABLES[table], self.KEYS[table]
+        where, params = "", []
+        if after is not None:  # (k1, k2) > (a1, a2), spelled out: both backends compare rows, but say it plainly
+            ors = []
+            for i in range(len(key)):
+                ors.append("(" + " AND ".join([f"{k} = ?" for k in key[:i]] + [f"{key[i]} > ?"]) + ")")
+                params.extend([*after[:i], after[i]])
+            where = "WHERE " + " OR ".join(ors)
+        order = ", ".join(key)
+        rows = self._rows(f"SELECT {', '.join(cols)} FROM {table} {where} ORDER BY {order} LIMIT ?", (*params, limit))
+        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
+
+    def load_rows(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Write rows another store dumped; a row already here (a resumed copy) is overwritten. Articles go
+        through the index as ingest stores them."""
+        cols, key = self.TABLES[table], self.KEYS[table]
+        rest = [c for c in cols if c not in key]
+        update = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in rest)) if rest else "DO NOTHING"
+        if table == "meta":  # an old SQLite store may hold a text value; PostgreSQL's column is bytes
+            rows = [(k, v.encode() if isinstance(v, str) else v) for k, v in rows]
+        with self._tx() as cur:
+            if table == "articles":
+                for row in rows:
+                    self._put_article(cur, row, ARTICLE_ROW[1:])
+                return
+            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks(len(cols))}) "
+                            f"ON CONFLICT ({', '.join(key)}) {update}", rows)
+
+    def count_rows(self, table: str) -> int:
+        return int(self._value(f"SELECT count(*) FROM {table}"))
+
+    @contextlib.contextmanager
+    def copy_target(self) -> Iterator[None]:
+        """Around a copy into this store: a backend puts its sequences past the ids copied in, after."""
+        yield
+
+
+def _row_values(art: Article) -> tuple[Any, ...]:
+    return (
+        art.id, art.title, art.text, art.source, art.source_provenance, art.url, art.lang, art.published,
+        art.date_provenance, art.date_precision, json.dumps(art.sentences, separators=(",", ":")),
+        art.origin, art.record, art.external_id, art.content_hash,
+        json.dumps(art.extra, ensure_ascii=False, default=str), json.dumps(art.warnings, ensure_ascii=False),
+    )
+
+
+def _article(row: Any) -> Article:
+    return _article_from_dict(dict(row))
+
+
+def _article_from_dict(d: dict[str, Any]) -> Article:
+    d["sentences"] = [tuple(s) for s in json.loads(d["sentences"])]
+    d["extra"] = json.loads(d["extra"])
+    d["warnings"] = json.loads(d["warnings"])
+    return Article(**d)
+
+
+def _snippet(art: Article, words: list[str], width: int = 160) -> str:
+    lowered = art.text.lower()
+    for word in words:
+        pos = lowered.find(word.lower())
+        if pos >= 0:
+            for s, e in art.sentences:
+                if s <= pos < e:
+                    sent = art.text[s:e]
+                    return sent if len(sent) <= width else sent[: width - 1] + "…"
+    return (art.title or art.text)[:width]
+

@@ -1,0 +1,20 @@
+"""Writing systems, defined once: the character classes every stage uses to tell Chinese, Japanese and
+Korean text from the rest (regex fragments, to put inside ``[...]``-free patterns as they are)."""
+
+from __future__ import annotations
+
+import re
+
+# Han ideographs: the unified block, extension A, and the compatibility ideographs.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+KANA = r"\u3040-\u30ff"  # hiragana and katakana
+HANGUL = r"\uac00-\ud7af"  # precomposed syllables
+
+HAN_CHAR = f"[{HAN}]"
+CJK_CHAR = f"[{KANA}{HAN}{HANGUL}]"  # one character of a script written without spaces between words
+
+_CJK_RE = re.compile(CJK_CHAR)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
