@@ -5,31 +5,45 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
+from newsprism.store import ArticleQuery, open_store
 
-def count(db: str) -> int:
+
+def query(db: str, sql: str, params: tuple = ()) -> list:
+    """Rows of one read on either backend (the store's shared SQL: ? parameters)."""
+    store = open_store(db)
     try:
-        con = sqlite3.connect(db, timeout=5)
-        try:
-            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.OperationalError:
-        return 0  # not created yet
+        return store._rows(sql, params)
+    finally:
+        store.close()
 
 
-def test_sigkill_mid_ingest_then_rerun(tmp_path):
+def count(db: str, table: str = "articles") -> int:
+    try:
+        return query(db, f"SELECT count(*) FROM {table}")[0][0]
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
+
+
+def intact(db: str) -> bool:
+    store = open_store(db)
+    try:
+        return store.integrity_check() == "ok"
+    finally:
+        store.close()
+
+
+def test_sigkill_mid_ingest_then_rerun(location, tmp_path):
     total = 40_000
     src = tmp_path / "many.jsonl"
     with open(src, "w", encoding="utf-8") as fh:
         for i in range(total):
             fh.write(json.dumps({"id": f"n{i}", "lang": "en", "source": "Wire", "published": "2026-03-01",
                                  "text": f"Article {i} reports that {i % 97} ships waited at the port."}) + "\n")
-    db = str(tmp_path / "crash.db")
+    db = location
     cmd = [sys.executable, "-m", "newsprism.cli", "ingest", str(src), "--db", db, "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
@@ -44,11 +58,12 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
     report = json.loads(rerun.stdout)
     assert rerun.returncode == 0
     assert report["new"] == total - partial and report["unchanged"] == partial
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*), count(DISTINCT external_id) FROM articles").fetchone() == (total, total)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert tuple(query(db, "SELECT count(*), count(DISTINCT external_id) FROM articles")[0]) == (total, total)
+    assert intact(db)
     # The search index holds each article exactly once too.
-    assert con.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'ships'").fetchone()[0] == total
+    store = open_store(db)
+    assert len(store.find_articles(ArticleQuery(text="ships", limit=total + 1))) == total
+    store.close()
 
 
 # --- the server, the job worker, concurrent writers, a full disk -----------------------------------------------
@@ -99,10 +114,10 @@ def _job(base: str, job_id: str, wait: float = 0) -> dict:
     return json.loads(urllib.request.urlopen(f"{base}/api/jobs/{job_id}?wait={wait}", timeout=wait + 30).read())
 
 
-def test_sigkill_of_the_server_and_of_its_job_worker_loses_nothing_and_doubles_nothing(tmp_path):
+def test_sigkill_of_the_server_and_of_its_job_worker_loses_nothing_and_doubles_nothing(location, tmp_path):
     total = 12_000
     src = _corpus(tmp_path / "up.jsonl", total)
-    db = str(tmp_path / "serve.db")
+    db = location
     env = {"NEWSPRISM_JOB_STALE_SECONDS": "3"}
     server, base = _serve(db, env)
     try:
@@ -130,11 +145,10 @@ def test_sigkill_of_the_server_and_of_its_job_worker_loses_nothing_and_doubles_n
     finally:
         server.kill()
         server.wait()
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*), count(DISTINCT external_id) FROM articles").fetchone() == (total, total)
-    assert con.execute("SELECT count(*) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
-                       "WHERE m.article_id IS NULL").fetchone()[0] == 0  # every article in a story
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert tuple(query(db, "SELECT count(*), count(DISTINCT external_id) FROM articles")[0]) == (total, total)
+    assert query(db, "SELECT count(*) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+                     "WHERE m.article_id IS NULL")[0][0] == 0  # every article in a story
+    assert intact(db)
 
 
 def _in_one_process(cmd: list[str]) -> subprocess.Popen:
@@ -143,31 +157,29 @@ def _in_one_process(cmd: list[str]) -> subprocess.Popen:
                             env={**os.environ, "NEWSPRISM_EMBED_PROCESS": "0", "NEWSPRISM_EXTRACT_PROCESS": "0"})
 
 
-def _wait_for_rows(db: str, table: str, at_least: int, seconds: float = 180) -> sqlite3.Connection:
-    con = sqlite3.connect(db, timeout=30)
+def _wait_for_rows(db: str, table: str, at_least: int, seconds: float = 180) -> None:
     deadline = time.time() + seconds
-    while con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] < at_least and time.time() < deadline:
+    while count(db, table) < at_least and time.time() < deadline:
         time.sleep(0.05)
-    return con
 
 
-def test_sigkill_of_cluster_while_another_process_ingests_then_rerun(tmp_path):
-    db = str(tmp_path / "busy.db")
+def test_sigkill_of_cluster_while_another_process_ingests_then_rerun(location, tmp_path):
+    db = location
     first, second = _corpus(tmp_path / "a.jsonl", 6000, "a"), _corpus(tmp_path / "b.jsonl", 6000, "b")
     run = [sys.executable, "-m", "newsprism.cli"]
     subprocess.run([*run, "ingest", first, "--db", db, "--quiet"], check=True, capture_output=True, timeout=300)
     writer = subprocess.Popen([*run, "ingest", second, "--db", db, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     clusterer = _in_one_process([*run, "cluster", "--db", db])
-    con = _wait_for_rows(db, "story_members", 500)
+    _wait_for_rows(db, "story_members", 500)
     os.kill(clusterer.pid, signal.SIGKILL)
     clusterer.wait()
     assert writer.wait(300) == 0
-    placed = con.execute("SELECT count(*) FROM story_members").fetchone()[0]
+    placed = count(db, "story_members")
     assert 0 < placed < 12_000, "the kill must land mid-run"
     subprocess.run([*run, "cluster", "--db", db], check=True, capture_output=True, timeout=600)
-    assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM story_members").fetchone() == (12_000, 12_000)
-    assert con.execute("SELECT count(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story_id WHERE s.id IS NULL").fetchone()[0] == 0
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert tuple(query(db, "SELECT count(*), count(DISTINCT article_id) FROM story_members")[0]) == (12_000, 12_000)
+    assert query(db, "SELECT count(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story_id WHERE s.id IS NULL")[0][0] == 0
+    assert intact(db)
 
 
 def test_a_full_disk_ends_ingest_with_a_clear_error_and_a_consistent_store(tmp_path):
@@ -186,18 +198,16 @@ def test_a_full_disk_ends_ingest_with_a_clear_error_and_a_consistent_store(tmp_p
     assert full.returncode == 5, full.stderr
     assert "Traceback" not in full.stderr and "cannot be written" in full.stderr
     stored = count(db)
-    con = sqlite3.connect(db)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
+    assert intact(db)
     rerun = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=300)  # room again: the rest goes in
     assert rerun.returncode == 0 and json.loads(rerun.stdout)["unchanged"] == stored
     assert count(db) == 20_000
 
 
-def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extraction_current(tmp_path):
+def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extraction_current(location, tmp_path):
     """Texts re-ingested while extract runs: what extract wrote for an old text stays stale, a rerun
     brings every article a current extraction (the spans of each point into the text it has now)."""
-    db = str(tmp_path / "extract.db")
+    db = location
     N = 1200
     run = [sys.executable, "-m", "newsprism.cli"]
 
@@ -214,17 +224,17 @@ def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extractio
     subprocess.run([*run, "ingest", texts(tmp_path / "v1" / "port.jsonl", "First version."), "--db", db, "--quiet"],
                    check=True, capture_output=True, timeout=300)
     extractor = _in_one_process([*run, "extract", "--db", db])
-    con = _wait_for_rows(db, "extractions", 20)
+    _wait_for_rows(db, "extractions", 20)
     writer = subprocess.run([*run, "ingest", texts(tmp_path / "v2" / "port.jsonl", "Second version, changed."), "--db", db,
                              "--quiet", "--json"], capture_output=True, text=True, timeout=300)
     assert json.loads(writer.stdout)["updated"] == N
     os.kill(extractor.pid, signal.SIGKILL)
     extractor.wait()
-    done_before = con.execute("SELECT count(*) FROM extractions").fetchone()[0]
+    done_before = count(db, "extractions")
     assert 20 <= done_before < N, "the kill must land mid-run"
     subprocess.run([*run, "extract", "--db", db], check=True, capture_output=True, timeout=600,
                    env={**os.environ, "NEWSPRISM_EXTRACT_PROCESS": "0"})
-    rows = con.execute("SELECT a.text, a.content_hash, x.content_hash, x.data FROM articles a JOIN extractions x ON x.article_id = a.id").fetchall()
+    rows = query(db, "SELECT a.text, a.content_hash, x.content_hash, x.data FROM articles a JOIN extractions x ON x.article_id = a.id")
     assert len(rows) == N
     for text, article_hash, extraction_hash, data in rows:
         made_from = json.loads(data).get("content_hash")  # the hash of the text the extractor read
@@ -232,4 +242,4 @@ def test_sigkill_of_extract_while_texts_change_then_rerun_leaves_every_extractio
         for quote in json.loads(data)["quotes"]:
             span = quote["span"]
             assert 0 <= span["start"] < span["end"] <= len(text)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert intact(db)

@@ -442,6 +442,32 @@ def move(article: str, story_id: int, db: DbOpt = None) -> None:
     console.print(f"moved {article} to story {target}")
 
 
+@app.command("copy")
+def copy_cmd(source: Annotated[str, typer.Argument(help="The store to copy: a SQLite file or a postgresql:// URL")],
+             target: Annotated[str, typer.Argument(help="Where to copy it (created and migrated as needed)")],
+             as_json: JsonOpt = False) -> None:
+    """Copy a whole store to another backend (e.g. SQLite to PostgreSQL). Interrupted, run it again: it goes on."""
+    if not is_server(source) and not Path(source).exists():
+        err.print(f"[red]{escape(source)}: no such store[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    with _open(source) as news, Progress(SpinnerColumn(), TextColumn("[bold]{task.description}[/]"), BarColumn(bar_width=None),
+                                         TextColumn("{task.completed:,}/{task.total:,}"), console=err, transient=True,
+                                         disable=as_json) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done)
+
+        report = news.copy_to(target, progress)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    moved = ", ".join(f"{n:,} {t}" for t, n in report.rows.items() if n)
+    console.print(f"{'resumed: ' if report.resumed else ''}copied {escape(report.source)} → {escape(report.target)}: {moved or 'nothing new'}")
+
+
 eval_app = typer.Typer(help="Score newsprism on benchmark files", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

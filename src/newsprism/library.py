@@ -23,6 +23,7 @@ from . import pipeline
 from .ingest import IngestOptions
 from .model import Article, Extraction, StoryComparison
 from .store import ArticleQuery, Store, open_store
+from .store.copy import CopyReport, copy_store
 
 
 class Newsprism:
@@ -128,6 +129,12 @@ class Newsprism:
 
     def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
         return self.store.rejections(limit)
+
+    def copy_to(self, target: str | os.PathLike[str], progress: Callable[[str, int, int], None] | None = None) -> CopyReport:
+        """Copy this whole store to another location (a SQLite file, a ``postgresql://`` URL); run again
+        after an interruption, it goes on where it stopped."""
+        with Newsprism.open(target) as other:
+            return copy_store(self.store, other.store, on_progress=progress)
 
     # --- corrections by hand (kept by later automatic runs) ---------------------------------------------
 

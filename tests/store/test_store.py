@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from newsprism.model import RawRecord, Rejection
 from newsprism.ingest.normalize import normalize
 from newsprism.store import ArticleQuery, open_store
@@ -91,3 +93,59 @@ def test_failed_batch_is_rolled_back_whole(any_store):
     except TypeError:
         pass
     assert store.stats()["articles"] == 0
+
+
+def _snapshot(store) -> dict:
+    """Everything a reader of a store sees, to compare two stores by."""
+    stories = store.list_stories(limit=1000, order="size")
+    return {
+        "stats": {k: v for k, v in store.stats().items() if k not in ("db", "schema_version")},
+        "stories": stories,
+        "members": {s["id"]: [(a.id, a.text, info["method"], info["links"]) for a, info in store.story_members(s["id"])]
+                    for s in stories},
+        "memberships": store.memberships(),
+        "articles": [(a.id, a.title, a.text, a.sentences, a.extra) for a in store.iter_articles()],
+        "search": [a.id for a, _ in store.search("渡轮")] + sorted(a.id for a, _ in store.search("ferry")),
+        "rejections": store.rejections(),
+        "cluster_state": store.get_cluster_state(),
+        "merged": store.resolve_story(min(s["id"] for s in stories)),
+    }
+
+
+def test_copy_moves_a_whole_store_to_postgresql_and_back_and_resumes(tmp_path, pg_server):
+    from tests.conftest import clustered_demo_db, drop_pg_database, new_pg_database
+
+    from newsprism.store.copy import copy_store
+
+    source = open_store(clustered_demo_db(tmp_path / "demo.db"))
+    first, second = (s["id"] for s in source.list_stories(limit=2, order="size"))
+    source.merge_stories(first, [second])  # a merged story points at another: copied after its target
+    source.upsert_articles([], [Rejection("bad.jsonl", "invalid JSON", "line 2")])
+    url = new_pg_database(pg_server)
+    try:
+        target = open_store(url)
+
+        class Stop(Exception):
+            pass
+
+        def stop_midway(table, done, total):
+            if table == "articles" and done >= 20:
+                raise Stop
+
+        with pytest.raises(Stop):  # an interrupted copy ...
+            copy_store(source, target, batch=10, on_progress=stop_midway)
+        assert 0 < target.stats()["articles"] < 40
+        report = copy_store(source, target, batch=10)  # ... goes on where it stopped
+        assert report.resumed and report.rows["articles"] == 40 - 20
+        assert _snapshot(target) == _snapshot(source)
+        assert target.integrity_check() == "ok"
+        # Ids copied in keep their sequence: the next story is a new one.
+        assert target.new_story_id() > max(s["id"] for s in source.list_stories(limit=1000))
+        back = open_store(tmp_path / "back.db")
+        copy_store(target, back)
+        assert _snapshot(back) == _snapshot(source)
+        back.close()
+        target.close()
+    finally:
+        drop_pg_database(pg_server, url)
+    source.close()

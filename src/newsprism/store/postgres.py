@@ -23,7 +23,7 @@ from psycopg import errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import StoreError
-from .sql import SQLStore, fold, fts_text, read_migrations
+from .sql import SQLStore, chunks, fold, fts_text, read_migrations
 
 _NAMESPACE = 0x6E70  # 'np': the first key of every advisory lock newsprism takes
 _FTS_DOC = "setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B')"
@@ -156,9 +156,11 @@ class PostgresStore(SQLStore):
     def _agg(self, column: str) -> str:
         return f"string_agg(DISTINCT {column}, ',')"
 
-    def _fts_put(self, cur: Any, rowid: int, title: str | None, text: str, old: Any = None) -> None:
-        cur.execute(f"INSERT INTO articles_fts(rowid, doc) VALUES (?, {_FTS_DOC}) ON CONFLICT (rowid) DO UPDATE SET doc = excluded.doc",
-                    (rowid, fold(fts_text(title)), fold(fts_text(text))))
+    def _fts_index(self, cur: Any, items: list[tuple[int, str | None, str, Any]]) -> None:
+        if items:
+            cur.executemany(f"INSERT INTO articles_fts(rowid, doc) VALUES (?, {_FTS_DOC}) "
+                            "ON CONFLICT (rowid) DO UPDATE SET doc = excluded.doc",
+                            [(rowid, fold(fts_text(title)), fold(fts_text(text))) for rowid, title, text, _ in items])
 
     def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
         query = " && ".join("phraseto_tsquery('simple', ?)" for _ in phrases)
@@ -167,6 +169,19 @@ class PostgresStore(SQLStore):
     def _fts_rank(self, phrases: list[str]) -> tuple[str, list[Any]]:
         query = " && ".join("phraseto_tsquery('simple', ?)" for _ in phrases)
         return f"ts_rank(f.doc, ({query})) DESC", [fold(p) for p in phrases]
+
+    def _insert_new(self, cur: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
+        # One array per column: a short statement psycopg prepares once, where a multi-row VALUES list of
+        # thousands of parameters would be parsed anew for every batch.
+        inserted: dict[str, int] = {}
+        for part in chunks(rows, 1000):
+            cols = list(part[0])
+            arrays = ", ".join(f"?::{'bigint' if c == 'rowid' else 'text'}[]" for c in cols)
+            inserted.update((r[0], r[1]) for r in cur.execute(
+                f"INSERT INTO articles ({', '.join(cols)}) SELECT {', '.join(cols)} FROM unnest({arrays}) "
+                f"WITH ORDINALITY AS t({', '.join(cols)}, n) ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id, rowid",
+                [[row[c] for row in part] for c in cols]).fetchall())
+        return inserted
 
     def _lock(self, cur: Any, name: str) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(?, ?)", (_NAMESPACE, _lock_key(name)))

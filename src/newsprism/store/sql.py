@@ -2,7 +2,7 @@
 and PostgreSQL both speak (``?`` parameters, ``ON CONFLICT`` upserts, ``RETURNING``).
 
 A backend supplies only what differs: its connection and transaction (``_tx``, ``_rows``,
-``_stream``), its full-text index (``_fts_put``, ``_fts_match``, ``_fts_rank``), how it lists a
+``_stream``), its full-text index (``_fts_index``, ``_fts_match``, ``_fts_rank``), how it lists a
 group (``_agg``), how it serialises writers that touch stories (``_lock``), its migrations and
 its cross-process ``writer_lock``.
 """
@@ -58,6 +58,8 @@ def query_phrases(query: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower case without diacritics (café -> cafe), as FTS5's ``remove_diacritics`` indexes."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
@@ -111,8 +113,9 @@ class SQLStore:
         """The rows of a read, fetched in batches as they are consumed."""
         raise NotImplementedError
 
-    def _fts_put(self, cur: Cursor, rowid: int, title: str | None, text: str, old: Any = None) -> None:
-        """Index an article's title and text under its rowid (``old``: the row it had, to unindex)."""
+    def _fts_index(self, cur: Cursor, items: list[tuple[int, str | None, str, Any]]) -> None:
+        """Index articles' titles and texts under their rowids: (rowid, title, text, the row it had before,
+        to unindex, or None)."""
         raise NotImplementedError
 
     def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
@@ -191,8 +194,8 @@ class SQLStore:
         result = UpsertResult()
         stamp = now()
         with self._tx() as cur:
-            for art in articles:  # in the order given: rowids keep ingest order, which clustering follows
-                outcome = self._put_article(cur, (*_row_values(art), stamp, stamp), ARTICLE_UPDATE)
+            rows = [dict(zip(ARTICLE_ROW, (*_row_values(a), stamp, stamp))) for a in articles]
+            for art, outcome in zip(articles, self._put_articles(cur, rows, ARTICLE_UPDATE)):
                 getattr(result, outcome).append(art.id)
             if result.updated:  # a changed title or date shows in its story's summary
                 self._refresh_summaries(cur, self._stories_of(cur, result.updated))
@@ -203,23 +206,52 @@ class SQLStore:
                     (rej.origin, rej.record or "", rej.reason, stamp, stamp))
         return result
 
-    def _put_article(self, cur: Cursor, row: Sequence[Any], update: Sequence[str]) -> str:
-        """Store one article row (the columns of ``ARTICLE_ROW``) and index it: 'new', 'unchanged' (same
-        content hash), or 'updated' (its ``update`` columns rewritten and its index entry replaced)."""
-        inserted = cur.execute(f"INSERT INTO articles ({', '.join(ARTICLE_ROW)}) VALUES ({marks(len(ARTICLE_ROW))}) "
-                               "ON CONFLICT (id) DO NOTHING RETURNING rowid", tuple(row)).fetchone()
-        title, text = row[1], row[2]
+    def _put_articles(self, cur: Cursor, rows: list[dict[str, Any]], update: Sequence[str]) -> list[str]:
+        """Store article rows (their ``ARTICLE_ROW`` columns; a copy brings ``rowid`` too) and index them; the
+        outcome of each, in order: 'new', 'unchanged' (same content hash) or 'updated'. The new ones go in
+        a few multi-row statements, in the order given (rowids keep ingest order, which clustering follows);
+        the rest, and any another writer stored meanwhile, one at a time."""
+        if not rows:
+            return []
+        first: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            first.setdefault(row["id"], i)
+        stored: set[str] = set()
+        for part in chunks(list(first)):
+            stored.update(r[0] for r in cur.execute(f"SELECT id FROM articles WHERE id IN ({marks(len(part))})", part).fetchall())
+        fresh = [row for i, row in enumerate(rows) if first[row["id"]] == i and row["id"] not in stored]
+        inserted = self._insert_new(cur, fresh)
+        self._fts_index(cur, [(inserted[row["id"]], row["title"], row["text"], None) for row in fresh if row["id"] in inserted])
+        return ["new" if first[row["id"]] == i and row["id"] in inserted else self._put_article(cur, row, update)
+                for i, row in enumerate(rows)]
+
+    def _insert_new(self, cur: Cursor, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert article rows in order, in multi-row statements; id -> rowid of those inserted (not of those
+        another writer stored first)."""
+        inserted: dict[str, int] = {}
+        for part in chunks(rows, 200):
+            cols = list(part[0])
+            values = ", ".join([f"({marks(len(cols))})"] * len(part))
+            inserted.update((r[0], r[1]) for r in cur.execute(
+                f"INSERT INTO articles ({', '.join(cols)}) VALUES {values} ON CONFLICT (id) DO NOTHING RETURNING id, rowid",
+                [v for row in part for v in row.values()]).fetchall())
+        return inserted
+
+    def _put_article(self, cur: Cursor, values: dict[str, Any], update: Sequence[str]) -> str:
+        """One article row, stored or compared with the stored one and rewritten if its text changed."""
+        cols = list(values)
+        inserted = cur.execute(f"INSERT INTO articles ({', '.join(cols)}) VALUES ({marks(len(cols))}) "
+                               "ON CONFLICT (id) DO NOTHING RETURNING rowid", tuple(values.values())).fetchone()
         if inserted is not None:
-            self._fts_put(cur, inserted[0], title, text)
+            self._fts_index(cur, [(inserted[0], values["title"], values["text"], None)])
             return "new"
         old = cur.execute(f"SELECT rowid, content_hash, title, text FROM articles WHERE id = ?{self.for_update}",
-                          (row[0],)).fetchone()
-        if old["content_hash"] == row[COLUMNS.index("content_hash")]:
+                          (values["id"],)).fetchone()
+        if old["content_hash"] == values["content_hash"]:
             return "unchanged"
-        values = {c: v for c, v in zip(ARTICLE_ROW, row)}
         cur.execute(f"UPDATE articles SET {', '.join(f'{c} = ?' for c in update)} WHERE id = ?",
-                    (*(values[c] for c in update), row[0]))
-        self._fts_put(cur, old["rowid"], title, text, old=old)
+                    (*(values[c] for c in update), values["id"]))
+        self._fts_index(cur, [(old["rowid"], values["title"], values["text"], old)])
         return "updated"
 
     def get_article(self, article_id: str) -> Article | None:
@@ -553,6 +585,10 @@ class SQLStore:
             cur.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                         (key, value.encode() if isinstance(value, str) else value))
 
+    def delete_meta(self, key: str) -> None:
+        with self._tx() as cur:
+            cur.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # --- jobs: a queue in the store, so any server process can answer for any job ------------------
 
     _JOB = "id, kind, state, params, progress, result, error, attempts, owner, created_at, started_at, heartbeat_at, finished_at"
@@ -618,7 +654,7 @@ class SQLStore:
 
     # Parents before children, so foreign keys hold at every step of a copy.
     TABLES: dict[str, tuple[str, ...]] = {
-        "articles": ARTICLE_ROW,
+        "articles": ("rowid", *ARTICLE_ROW),  # with its rowid: ingest order, which clustering follows
         "rejections": ("origin", "record", "reason", "first_seen", "last_seen", "times"),
         "stories": ("id", "created_at", "updated_at", "merged_into"),
         "story_members": ("article_id", "story_id", "score", "method", "assigned_at"),
@@ -661,8 +697,7 @@ class SQLStore:
             rows = [(k, v.encode() if isinstance(v, str) else v) for k, v in rows]
         with self._tx() as cur:
             if table == "articles":
-                for row in rows:
-                    self._put_article(cur, row, ARTICLE_ROW[1:])
+                self._put_articles(cur, [dict(zip(cols, row)) for row in rows], ARTICLE_ROW[1:])
                 return
             cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks(len(cols))}) "
                             f"ON CONFLICT ({', '.join(key)}) {update}", rows)

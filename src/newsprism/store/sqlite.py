@@ -101,12 +101,14 @@ class SQLiteStore(SQLStore):
     def _agg(self, column: str) -> str:
         return f"group_concat(DISTINCT {column})"
 
-    def _fts_put(self, cur: Any, rowid: int, title: str | None, text: str, old: Any = None) -> None:
+    def _fts_index(self, cur: Any, items: list[tuple[int, str | None, str, Any]]) -> None:
         # The index is contentless: an entry is removed by handing FTS5 exactly what it indexed.
-        if old is not None:
-            cur.execute("INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                        (rowid, fts_text(old["title"]), fts_text(old["text"])))
-        cur.execute("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, fts_text(title), fts_text(text)))
+        for rowid, _, _, old in items:
+            if old is not None:
+                cur.execute("INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                            (rowid, fts_text(old["title"]), fts_text(old["text"])))
+        cur.executemany("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
+                        [(rowid, fts_text(title), fts_text(text)) for rowid, title, text, _ in items])
 
     def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
         query = " AND ".join(f'"{p}"' for p in phrases)
