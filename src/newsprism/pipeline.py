@@ -407,7 +407,6 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     return report
 
 
-COMPARE_VERSION = "compare-2026-11-24e"  # bump when the comparison's output changes: cached dossiers are redone
 
 
 _COMPARING: dict[tuple[str, int], threading.Lock] = {}
@@ -463,10 +462,11 @@ def dossier_key(store, sid: int, embedder: str | None = None) -> str:
     embedder versions. It reads only ids and content hashes, so checking a cached dossier is cheap."""
     import hashlib
 
+    from .compare.config import DEFAULT  # (the compare package loads numpy and the aligner: not at start-up)
     from .extract import VERSION
 
     name = embedder or _default_embedder()
-    return hashlib.sha1("|".join([COMPARE_VERSION, VERSION, name, *sorted(f"{i}:{h}" for i, h in store.member_hashes(sid))])
+    return hashlib.sha1("|".join([DEFAULT.version, VERSION, name, *sorted(f"{i}:{h}" for i, h in store.member_hashes(sid))])
                         .encode()).hexdigest()
 
 

@@ -14,7 +14,12 @@ HAN_CHAR = f"[{HAN}]"
 CJK_CHAR = f"[{KANA}{HAN}{HANGUL}]"  # one character of a script written without spaces between words
 
 _CJK_RE = re.compile(CJK_CHAR)
+_HAN_RE = re.compile(HAN_CHAR)
 
 
 def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
+
+
+def has_han(text: str) -> bool:
+    return _HAN_RE.search(text) is not None

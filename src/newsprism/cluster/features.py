@@ -15,13 +15,15 @@ from datetime import date
 
 import numpy as np
 
+from ..text import HAN_CHAR
 from ..model import Article
 
 BUCKETS = 1 << 20
 TEXT_CHARS = 3000  # the lead carries the story; the tail is often site chrome
 
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:[.,]\d+)*", re.UNICODE)
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(f"{HAN_CHAR}+")
+_HAN_START = re.compile(HAN_CHAR).match
 _NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\b")
 # Boundaries against Latin letters and digits only: "15人" and "5公里" are numbers too.
 _NUMBER = re.compile(r"(?<![0-9A-Za-z.,])\d+(?:[.,]\d+)*(?![0-9A-Za-z])")
@@ -64,7 +66,7 @@ bucket = _BUCKETS.__getitem__
 def tokens(text: str) -> list[str]:
     """Lower-cased words without stopwords; Chinese runs as character bigrams (no segmenter needed)."""
     # CJK runs also match _WORD; they are split into bigrams below instead (first-character test: cheap).
-    out = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not "\u3400" <= w[0] <= "\u9fff"]
+    out = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and not _HAN_START(w)]
     for run in _CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return out

@@ -2,20 +2,24 @@
 contradictions, one speaker's quotes across sources and languages, a timeline, unreliable values.
 
 Nothing is generated: every item of a ``StoryComparison`` is a span of one of the story's articles.
-``align.py`` aligns sentences, ``verdicts.py`` judges, ``dossier.py`` renders Markdown, HTML and JSON.
+``align.py`` aligns sentences, ``verdicts/`` judges (one module per kind of verdict, run from the list in
+``config.py``), ``dossier.py`` renders Markdown, HTML and JSON.
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from ..model import Article, Extraction, StoryComparison
-from .align import align, omissions, omitted_figures
-from .verdicts import agreed_figures, contradictions, quote_matches, timeline, unreliable
+from .align import align
+from .config import DEFAULT, CompareConfig
+from .verdicts import VERDICTS, Story
 
 
 def compare_articles(story_id: int, articles: list[Article], extractions: list[Extraction | None], encode,
-                     copies: dict[str, str] | None = None) -> StoryComparison:
+                     copies: dict[str, str] | None = None, config: CompareConfig = DEFAULT) -> StoryComparison:
     """``copies``: article id -> the id of the member it republishes (dedup's ``copy-of`` links). A copy
     is one more outlet carrying a report, not one more report: a claim that only an article and its
     copies carry is unique, and consensus means every independent report."""
@@ -26,19 +30,14 @@ def compare_articles(story_id: int, articles: list[Article], extractions: list[E
     exs = [by_id.get(a.id) for a in articles]
     report_of = _reports(articles, copies or {})
     groups = align(articles, exs, encode, report_of)
+    story = Story(articles, exs, groups, encode, report_of, config)
     out = StoryComparison(
         story_id,
         [{"id": a.id, "source": a.source or a.id, "lang": a.lang, "published": a.published, "title": a.title or a.text[:80],
           "copy_of": (copies or {}).get(a.id) if report_of[a.id] != a.id else None}
          for a in articles],
         groups=groups,
-        omissions=omissions(groups, [a.id for a in articles], report_of),
-        omitted_figures=omitted_figures(groups, exs, report_of),
-        contradictions=contradictions(articles, exs, groups, encode),
-        agreed=agreed_figures(articles, exs, report_of),
-        quotes=quote_matches(articles, exs, encode),
-        timeline=timeline(articles, exs),
-        unreliable=unreliable(articles, exs),
+        **{name: VERDICTS[name](story) for name in config.verdicts},
     )
     out.seconds = round(time.perf_counter() - started, 3)
     return out
@@ -64,8 +63,6 @@ class _Remembered:
         self._encode, self._seen = encode, {}
 
     def __call__(self, texts):
-        import numpy as np
-
         todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
         if todo:
             self._seen.update(zip(todo, self._encode(todo)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..text import CJK_CHAR
 from ..cluster.features import STOPWORDS
 from ..extract.quantities import MEASURE, plain_number
 from ..model import Article, ClaimGroup, ClaimUnit, Extraction, Span
@@ -34,7 +35,7 @@ WORD_BONUS, MAX_WORD_BONUS = 0.04, 0.12  # per shared specific word ("cyber", "d
 SPECIFIC = 0.2  # a name or word is specific if at most this share of the story's sentences carry it
 SHARE_MEAN = 0.45  # a sentence or clause joins a second group only this close to it on average: see _share()
 SHARE_ALONE = 0.5  # a group of one sentence takes a candidate this close if another article backs it
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(CJK_CHAR)
 # where a sentence divides into clauses: punctuation, and words that join clauses (each side keeps
 # its own words: "derailed near Zaragoza, forcing the closure of the line")
 _CLAUSE_BREAK = re.compile(r"\s*[;；，、]\s*|,?\s+(?:and|but|while|after|when|y|e|pero|tras|und|aber|et|mais)\s+|,\s+", re.I)

@@ -22,10 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from ..text import HAN, KANA
+
 FAR_KM = 50.0  # two places of one claim further apart than this cannot both be where it happened
 MAX_PLACES = 3  # a sentence naming more places is a list ("in Madrid, Lyon, Milan and Porto"), not one claim's place
-_LATIN_OR_CJK = re.compile(r"^[A-Za-z\u00c0-\u024f\u3040-\u30ff\u4e00-\u9fff .'’-]+$")
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_LATIN_OR_CJK = re.compile(f"^[A-Za-z\u00c0-\u024f{KANA}{HAN} .'’-]+$")
+_CJK = re.compile(f"[{KANA}{HAN}]")
 _COMBINING = re.compile(r"[\u0300-\u036f]")  # the accents NFKD splits off
 
 

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from ..model import Entity, Span
+from ..text import has_han
 
 SPACY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
                "NORP": "other", "EVENT": "other", "PRODUCT": "other", "LAW": "other", "WORK_OF_ART": "other"}
@@ -93,7 +94,7 @@ _VARIANT = re.compile(r"^(?:old |archaic |erroneous )?variant of [^,;]*[,;]?\s*"
 
 def gloss(name: str, kind: str) -> str:
     """An English name for a Chinese one: CC-CEDICT's gloss, or pinyin for people (毛宁 -> Mao Ning)."""
-    if not re.search(r"[\u4e00-\u9fff]", name):
+    if not has_han(name):
         return name
     entry = _cedict().lookup(name)
     if entry is not None and entry.definition_entries and not (kind == "person" and len(name) <= 3):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entity, Quote, Span
+from ..text import HAN
 from .entities import gloss
 
 CUE_LEMMAS = frozenset("""
@@ -488,7 +489,7 @@ _ZH_DIRECT = re.compile(rf"({ZH_CUES})[：:，,]?\s*“([^”]{{4,}})”")
 _ZH_INDIRECT = re.compile(rf"({ZH_CUES})[：:，,]\s*([^“。！？]{{6,}}[。！？])")
 
 
-_ZH_NAME_CHAR = re.compile(r"[\u4e00-\u9fff·]")
+_ZH_NAME_CHAR = re.compile(f"[{HAN}·]")
 _ZH_TITLE_END = set("长人理统席官使员家任记裁士授师部的在和与据对向说表")  # 部长, 发言人, 总理, 总统, 主席 … end a title
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterator
 
 from ..model import Article, RawRecord
+from ..text import HAN_CHAR
 
 # --- text -------------------------------------------------------------------------------------
 
@@ -193,7 +194,7 @@ _EN_DATELINE = re.compile(
     r"(?:\s*\((?P<credit>[^)\n]{2,30})\))?"
 )
 _ZH_DATELINE = re.compile(
-    r"^(?P<outlet>[\u4e00-\u9fff]{1,8}?(?:网|社|报|台|新闻))(?P<place>[\u4e00-\u9fff]{0,6}?)"
+    rf"^(?P<outlet>{HAN_CHAR}{{1,8}}?(?:网|社|报|台|新闻))(?P<place>{HAN_CHAR}{{0,6}}?)"
     r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
 )
 _CREDIT = re.compile(r"\((Reuters|AP|AFP|Xinhua|Bloomberg|Kyodo|Yonhap|dpa|EFE|ANSA|UPI|CNN)\)")
