@@ -36,10 +36,10 @@ def test_the_tagger_follows_the_parser_and_runs_in_neither_pass():
     ex = Extractor(ExtractConfig(quote_tagger="builtin"))
     names = ex.nlp.pipe_names
     assert names.index("attribution") > names.index("parser")
-    assert "attribution" in ex._ner_off and "attribution" in ex._parser_off
-    assert ex._tagger == [ex.nlp.get_pipe("attribution_tok2vec"), ex.nlp.get_pipe("attribution")]
+    assert "attribution" in ex.ner_off and "attribution" in ex.parser_off
+    assert ex.tagger == [ex.nlp.get_pipe("attribution_tok2vec"), ex.nlp.get_pipe("attribution")]
     rules = Extractor(ExtractConfig(quote_tagger="none"))
-    assert "attribution" not in rules.nlp.pipe_names and rules._tagger == []
+    assert "attribution" not in rules.nlp.pipe_names and rules.tagger == []
 
 
 def test_tagger_settings(tmp_path):
@@ -98,7 +98,7 @@ def test_what_the_tagger_marks_becomes_a_quote(sentence, content, source, cue, s
     from newsprism.model import Entity, Span
 
     ex = Extractor(ExtractConfig(quote_tagger="none"))
-    doc = ex.nlp(sentence, disable=ex._parser_off)
+    doc = ex.nlp(sentence, disable=ex.parser_off)
     marks = []
     for words, label in ((content, "CONTENT"), (source, "SOURCE"), (cue, "CUE")):
         i = sentence.index(words)

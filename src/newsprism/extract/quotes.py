@@ -469,6 +469,12 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def covered(quotes: list[Quote], start: int, end: int) -> float:
+    """The share of start..end inside the quotes' contents (contents may overlap: an upper bound)."""
+    inside = sum(_overlap((start, end), (q.content.start, q.content.end)) for q in quotes)
+    return min(1.0, inside / max(1, end - start))
+
+
 def _segment_near(segments, s0: int, s1: int, cue_at: int, text: str | None = None) -> tuple[int, int] | None:
     """The quoted passage this cue introduces or closes: in its sentence, or (given the ``text``) ending
     just before it in the same paragraph."""

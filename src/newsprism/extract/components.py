@@ -1,0 +1,224 @@
+"""Extraction components: each reads an ``ArticleDoc`` and fills its part of the article's ``Extraction``,
+with one signature, as spaCy's pipeline components do. A component may also take a whole batch (``pipe``),
+where batching pays (the English parser and the attribution tagger).
+
+Which components run for an article depends on its language: ``ExtractConfig.pipelines`` names them per
+language family (``family``), and ``build`` makes each from its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from ..ingest.normalize import sentence_spans
+from ..model import Article, Extraction
+from .entities import JiaguEntities, SpacyEntities
+from .outcomes import find_labels
+from .quantities import find_quantities
+from .quotes import ChineseQuotes, EuropeanQuotes, SpacyQuotes, covered, may_attribute
+from .timex import _EU_MONTHS, ChineseTimex, EnglishTimex, EuropeanTimex
+
+if TYPE_CHECKING:
+    from . import Extractor
+
+
+@dataclass
+class ArticleDoc:
+    """One article on its way through the components: what it is, the day it was published (relative
+    dates resolve against it), what was found so far, and, for English, its parse."""
+
+    article: Article
+    day: date | None
+    extraction: Extraction
+    doc: Any = None  # the spaCy Doc of the text
+    parsed: list[tuple[int, Any]] = field(default_factory=list)  # (offset, Doc) of sentences that may attribute speech
+
+
+class Component(Protocol):
+    name: str
+
+    def __call__(self, doc: ArticleDoc) -> None: ...
+
+
+def run(component: Component, docs: list[ArticleDoc]) -> None:
+    """A component over a batch: its own ``pipe`` where it has one, else one article at a time."""
+    pipe = getattr(component, "pipe", None)
+    if pipe is not None:
+        pipe(docs)
+    else:
+        for doc in docs:
+            component(doc)
+
+
+def family(lang: str | None) -> str:
+    """The pipeline an article takes: en (parsed by spaCy), zh, eu (the European languages with rules for
+    dates and quotes) or other (figures and outcomes only; a spaCy model for it can be configured)."""
+    if (lang or "").startswith("zh"):
+        return "zh"
+    if (lang or "en") == "en":
+        return "en"
+    return "eu" if (lang or "")[:2] in _EU_MONTHS else "other"
+
+
+class Parse:
+    """spaCy's entity recogniser over the text, and tagger + parser over the sentences that may attribute
+    speech, parsed as small documents of their own (tokenising a sentence again costs a quarter of cutting
+    it out of the tokenised article)."""
+
+    name = "parse"
+
+    def __init__(self, extractor: "Extractor"):
+        self.extractor = extractor
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: list[ArticleDoc]) -> None:
+        x = self.extractor
+        limit = x.config.max_parse_chars
+        texts = [d.article.text[:limit] for d in docs]
+        nlp = x.nlp
+        for d, parsed in zip(docs, nlp.pipe(texts, batch_size=x.config.batch_size, disable=x.ner_off)):
+            d.doc = parsed
+        pieces: list[tuple[int, int, str]] = []  # (doc index, offset, sentence)
+        for i, (d, text) in enumerate(zip(docs, texts)):
+            for s, e in d.article.sentences or sentence_spans(text, "en"):
+                if e <= len(text) and text[s:e].strip() and may_attribute(text[s:e]):
+                    pieces.append((i, s, text[s:e]))
+        for (i, off, _), sentence in zip(pieces, nlp.pipe((p[2] for p in pieces), batch_size=256, disable=x.parser_off)):
+            docs[i].parsed.append((off, sentence))
+
+
+class Entities:
+    """Named entities, canonical across mentions and languages (spaCy for English, jiagu for Chinese)."""
+
+    name = "entities"
+
+    def __init__(self, finder: Callable[[ArticleDoc], list]):
+        self.finder = finder
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        doc.extraction.entities = self.finder(doc)
+
+
+class EnglishQuotes:
+    """Quotes by rule over the parsed attribution sentences, then the attribution tagger (where one is
+    configured) over the sentences the rules' quotes leave mostly free, for the whole batch at once."""
+
+    name = "quotes"
+
+    def __init__(self, extractor: "Extractor"):
+        self.extractor, self.rules = extractor, SpacyQuotes()
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: list[ArticleDoc]) -> None:
+        for d in docs:
+            d.extraction.quotes = self.rules.find(d.article.text, d.parsed, d.article.id, d.extraction.entities)
+        tagger = self.extractor.tagger
+        if not tagger:
+            return
+        below = self.extractor.config.tag_below
+        rest = [[(off, s) for off, s in d.parsed if covered(d.extraction.quotes, off, off + len(s.text)) < below] for d in docs]
+        flat = (s for sentences in rest for _off, s in sentences)
+        for pipe in tagger:
+            flat = pipe.pipe(flat, batch_size=256)
+        for _ in flat:
+            pass  # (the pipes set each Doc's marks in place)
+        for d, sentences in zip(docs, rest):
+            ex = d.extraction
+            ex.quotes = self.rules.with_tagged(d.article.text, sentences, d.article.id, ex.entities, ex.quotes)
+
+
+class Quotes:
+    """Quotes by rule alone (Chinese, the European languages)."""
+
+    name = "quotes"
+
+    def __init__(self, finder: Callable[[ArticleDoc], list]):
+        self.finder = finder
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        doc.extraction.quotes = self.finder(doc)
+
+
+class Times:
+    """Time expressions resolved against the publication day; garbled values flagged."""
+
+    name = "times"
+
+    def __init__(self, timex: Any):
+        self.timex = timex
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        doc.extraction.times = self.timex.find(doc.article.text, doc.day, doc.article.id)
+
+
+class Figures:
+    """Figures (people killed, injured, arrested; counts, money, percentages), the headline's first: a
+    headline states the toll a report leads with (and some pages carry it nowhere else)."""
+
+    name = "figures"
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        art = doc.article
+        headline = find_quantities(art.title, art.id) if art.title else []
+        for q in headline:
+            q.span = replace(q.span, field="title")
+        doc.extraction.quantities = headline + find_quantities(art.text, art.id)
+
+
+class Outcomes:
+    """Outcomes stated in words (a vote unanimous or split, a verdict)."""
+
+    name = "outcomes"
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        doc.extraction.labels = find_labels(doc.article.text, doc.article.id)
+
+
+def _jiagu() -> Entities:
+    finder = JiaguEntities()
+    return Entities(lambda d: finder.find(d.article.text, d.article.id))
+
+
+def _chinese_quotes() -> Quotes:
+    finder = ChineseQuotes()
+    return Quotes(lambda d: finder.find(d.article.text, d.article.id, d.extraction.entities))
+
+
+def _european_quotes(lang: str) -> Quotes:
+    finder = EuropeanQuotes(lang)
+    return Quotes(lambda d: finder.find(d.article.text, d.article.id))
+
+
+def _spacy_entities() -> Entities:
+    finder = SpacyEntities()
+    return Entities(lambda d: finder.find(d.doc, d.article.id))
+
+
+# (language family, component name) -> a factory of (extractor, language)
+FACTORIES: dict[tuple[str, str], Callable[["Extractor", str], Component]] = {
+    ("en", "parse"): lambda x, _lang: Parse(x),
+    ("en", "entities"): lambda _x, _lang: _spacy_entities(),
+    ("en", "quotes"): lambda x, _lang: EnglishQuotes(x),
+    ("en", "times"): lambda _x, _lang: Times(EnglishTimex()),
+    ("zh", "entities"): lambda _x, _lang: _jiagu(),
+    ("zh", "quotes"): lambda _x, _lang: _chinese_quotes(),
+    ("zh", "times"): lambda _x, _lang: Times(ChineseTimex()),
+    ("eu", "quotes"): lambda _x, lang: _european_quotes(lang),
+    ("eu", "times"): lambda _x, lang: Times(EuropeanTimex(lang)),
+    ("*", "figures"): lambda _x, _lang: Figures(),
+    ("*", "outcomes"): lambda _x, _lang: Outcomes(),
+}
+
+
+def build(extractor: "Extractor", fam: str, name: str, lang: str) -> Component:
+    factory = FACTORIES.get((fam, name)) or FACTORIES.get(("*", name))
+    if factory is None:
+        known = sorted({n for f, n in FACTORIES if f in (fam, "*")})
+        raise ValueError(f"no extraction component {name!r} for {fam} articles (known: {', '.join(known)})")
+    return factory(extractor, lang)
