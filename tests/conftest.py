@@ -35,7 +35,7 @@ def pg_server() -> str:
 def new_pg_database(server: str) -> str:
     """A fresh, empty database on the test server; its URL."""
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     name = f"np_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as conn:

@@ -15,7 +15,6 @@ import secrets
 import shutil
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path as PathParam, Query, Request

@@ -8,8 +8,10 @@ I/O error, read-only): what was committed before it stays.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -23,8 +25,8 @@ from rich.text import Text
 from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
 from .library import Newsprism
-from .pipeline import IngestReport
-from .store import data_home, default_location, is_server
+from .pipeline import BadRequest, IngestReport, NotFound
+from .store import StoreError, data_home, default_location, is_server
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
 console = Console(highlight=False)
@@ -78,7 +80,6 @@ def ingest(
 
 
 def _iso_day(value: str) -> str:
-    from datetime import date
 
     try:
         return date.fromisoformat(value).isoformat()
@@ -406,7 +407,6 @@ def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
 
 def _edit(action) -> int:
     """Run a story edit; a story or article that does not exist is exit code 4, an edit that cannot be made 2."""
-    from .pipeline import BadRequest, NotFound
 
     try:
         return action()
@@ -535,7 +535,6 @@ def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to
           workers: Annotated[int, typer.Option(help="Server processes (one per core serves the most readers)")] = 1) -> None:
     """Serve the JSON API (/api, OpenAPI at /docs) and the web UI. Writes need NEWSPRISM_TOKEN; reads are open
     unless NEWSPRISM_READ_TOKEN is set."""
-    import os
 
     import uvicorn
 
@@ -581,7 +580,6 @@ def demo(db: Annotated[Optional[str], typer.Option("--db", help="Where to build 
 
 
 def main() -> None:
-    from .store import StoreError
 
     try:
         app()

@@ -1,22 +1,32 @@
-"""Wires the stages together. The CLI, the HTTP API and the web UI call these functions and nothing else."""
+"""Wires the stages together; the library object (library.py) calls these, and every face calls it.
+
+The stages that load models or numpy (cluster, embed, extract, compare) are imported inside the functions
+that run them: `newsprism --help`, an ingest or a cached story page then start without loading them.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import logging
+import os
 import threading
 import time
+import zlib
+from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
 from .ingest.sources import one_line
-from .model import Article, Rejection
+from .model import Article, Extraction, Rejection, StoryComparison
 from .ingest.normalize import NormalizeContext, normalize
 from .store import Store, StoreError, UpsertResult
+from .workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +192,6 @@ LOOKAHEAD = 2  # chunks being encoded ahead of the one being clustered
 def _with_embeddings(store, encoder, chunks: Iterable[list[Article]], prefetch=None):
     """Yield (chunk, headline embeddings): from the store's cache, else from what ingest handed over for
     encoding, else encoded now, ahead of use."""
-    from collections import deque
 
     from .cluster.features import headline
 
@@ -227,7 +236,6 @@ def cluster(store, config=None, rebuild: bool = False, progress: Progress | None
 
 
 def _cluster(store, config, rebuild: bool, progress: Progress | None, prefetch) -> ClusterReport:
-    import zlib
 
     import numpy as np
 
@@ -293,7 +301,6 @@ def _cluster(store, config, rebuild: bool, progress: Progress | None, prefetch) 
 def _window_start(first_day: str | None, window_days: int) -> str | None:
     """The first day whose stories a run restores; None (all of them) when the first new article's
     date is none a calendar can count back from (a store written before dates were checked)."""
-    from datetime import date, timedelta
 
     try:
         return (date.fromisoformat(first_day) - timedelta(days=window_days)).isoformat() if first_day else None
@@ -344,11 +351,8 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     On two or more cores and enough articles, a child process (``python -m newsprism.extract``) shares
     the work: both take the next piece of ``PIECE`` articles as they finish one, so neither waits for the
     other (the child starts seconds late, loading its models, and a piece's cost varies)."""
-    import os
-    from collections import deque
 
     from .extract import VERSION, Extractor
-    from .model import Extraction
 
     started = time.perf_counter()
     report = ExtractReport(version=VERSION)
@@ -358,7 +362,6 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
         background = (os.cpu_count() or 1) >= 2 and len(ids) >= 400 and os.environ.get("NEWSPRISM_EXTRACT_PROCESS") != "0"
     worker = None
     if background:
-        from .workers import Worker
 
         worker = Worker("newsprism.extract", name="extractor")
     pieces = deque(ids[k : k + PIECE] for k in range(0, len(ids), PIECE))
@@ -431,12 +434,10 @@ def compare(store, story_id: int, embedder: str | None = None):
 
 def _compare(store, sid: int, embedder: str | None = None):
     """compare() for a story id already resolved, under that story's lock."""
-    import json
 
     from .compare import compare_articles
     from .embed import get_embedder
     from .extract import VERSION
-    from .model import StoryComparison
 
     name = embedder or _default_embedder()
     key = dossier_key(store, sid, name)
@@ -460,7 +461,6 @@ def _compare(store, sid: int, embedder: str | None = None):
 def dossier_key(store, sid: int, embedder: str | None = None) -> str:
     """What a story's dossier depends on: its members' ids and texts and the extractor, comparer and
     embedder versions. It reads only ids and content hashes, so checking a cached dossier is cheap."""
-    import hashlib
 
     from .compare.config import DEFAULT  # (the compare package loads numpy and the aligner: not at start-up)
     from .extract import VERSION

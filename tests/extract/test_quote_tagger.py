@@ -61,7 +61,7 @@ def _archive(path, files: dict[str, str]) -> None:
 def test_training_sentences_carry_the_gold_spans_as_entities(tmp_path):
     import spacy
 
-    from newsprism.extract.train_quote_tagger import sentence_docs
+    from newsprism.train.quote_tagger import sentence_docs
 
     text = ("The ferry left Oslo at noon.\n\n"
             "Captain Lars Berg said the crossing would take longer than planned.\n")

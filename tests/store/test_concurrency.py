@@ -103,7 +103,6 @@ def test_four_ingest_workers_a_clusterer_and_the_server_on_one_store(location, t
     import json
     import subprocess
     import sys
-    import time
     import urllib.request
 
     from tests.test_crash_safety import _corpus, _serve

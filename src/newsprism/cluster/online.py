@@ -46,7 +46,7 @@ class ClusterConfig:
         cfg = cls(**data)
         if cfg.features != list(FEATURES):
             raise ValueError(f"clustering config {cfg.version} was trained on features {cfg.features}, "
-                             f"this code computes {list(FEATURES)}: retrain it (python -m newsprism.cluster.train)")
+                             f"this code computes {list(FEATURES)}: retrain it (python -m newsprism.train.clusterer)")
         return cfg
 
     def save(self, path: str | Path) -> None:

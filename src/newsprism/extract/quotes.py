@@ -435,7 +435,7 @@ def _cue_forms() -> dict[str, str]:
 
 
 def _learned_forms() -> dict[str, str]:
-    """Cue word forms learned from PolNeAR's train part (train_cues.py); each is its own lemma."""
+    """Cue word forms learned from PolNeAR's train part (newsprism/train/cues.py); each is its own lemma."""
     from importlib import resources
 
     try:

@@ -16,7 +16,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Callable
 
-from .sources import InputError
+from .errors import InputError
 
 MAX_REDIRECTS = 5
 URL_MAX_BYTES = 50 * 1024 * 1024

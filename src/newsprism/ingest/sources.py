@@ -23,18 +23,12 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from ..model import RawRecord, Rejection
+from .errors import InputError, RecordError  # (imported from here by the readers too)
+from .fetch import fetch
 
 HEAD_BYTES = 8192
 COMPRESSION_SUFFIXES = (".gz", ".xz", ".bz2")
 DEFAULT_EXPANDED_BYTES = 8 * 2**30
-
-
-class InputError(Exception):
-    """An input as a whole cannot be read; the message is the one-line reason."""
-
-
-class RecordError(ValueError):
-    """One record cannot be read; the message is the one-line reason (naming the field where there is one)."""
 
 
 def one_line(exc: BaseException) -> str:
@@ -237,8 +231,6 @@ def is_url(target: str) -> bool:
 
 def fetch_url(url: str, allow_private: bool = False, timeout: float = 30.0) -> Blob:
     """A URL's body as a blob; the body's decompressed size is capped like a file's (``Guard``)."""
-    from .fetch import fetch  # fetch imports InputError from here
-
     resp = fetch(url, allow_private, timeout)
     return Blob(name=url, stream=io.BufferedReader(io.BytesIO(resp.body)), size=len(resp.body), url=url,
                 content_type=resp.content_type)

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from ...model import Article, Contradiction, Extraction, QuoteMatch
+from ...model import Article, Contradiction, QuoteMatch
 from ...text import HAN_CHAR
 from ..align import root
 from ..places import fold_accents

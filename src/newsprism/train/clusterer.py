@@ -1,6 +1,6 @@
 """Learn the clustering model's weights and threshold on dev data, and save them as a versioned config.
 
-    python -m newsprism.cluster.train ../shared/benchmarks/clustering/gva-dev.jsonl.gz \
+    python -m newsprism.train.clusterer ../shared/benchmarks/clustering/gva-dev.jsonl.gz \
         --out src/newsprism/cluster/config.json
 
 1. Replay the file in publication order with the gold stories as the state, and for each article
@@ -25,10 +25,10 @@ import numpy as np
 
 from ..embed import get_embedder
 from ..datasets import load_labelled
-from .features import FEATURES, DocFreq, features, headline, represent
-from .metrics import scores
-from .online import ClusterConfig, OnlineClusterer
-from .stream import cluster_in_memory
+from ..cluster.features import FEATURES, DocFreq, features, headline, represent
+from ..cluster.metrics import scores
+from ..cluster.online import ClusterConfig, OnlineClusterer
+from ..cluster.stream import cluster_in_memory
 
 
 def collect_pairs(articles, gold: dict[str, str], embs, config: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +52,7 @@ def collect_pairs(articles, gold: dict[str, str], embs, config: ClusterConfig) -
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file")
-    ap.add_argument("--out", default=str(Path(__file__).with_name("config.json")))
+    ap.add_argument("--out", default=str(Path(__file__).parent.parent / "cluster" / "config.json"))
     ap.add_argument("--embedder", default=None)
     ap.add_argument("--cache", help="npy file to keep headline embeddings between runs")
     ap.add_argument("--xling-cosine", type=float, default=0.5,

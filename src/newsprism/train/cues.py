@@ -1,9 +1,9 @@
 """Learn English attribution cue words from PolNeAR's train part: every word that heads at least
 ``--min-count`` annotated cues and is a cue in at least ``--min-rate`` of its occurrences.
 
-    python -m newsprism.extract.train_cues ../shared/benchmarks/polnear-attribution/polnear_v1.0.0_no_test.tar.xz
+    python -m newsprism.train.cues ../shared/benchmarks/polnear-attribution/polnear_v1.0.0_no_test.tar.xz
 
-Writes ``cues_en.txt`` beside this file (one word form per line, with its counts as a comment), which
+Writes ``extract/cues_en.txt`` (one word form per line, with its counts as a comment), which
 ``quotes.py`` adds to its hand-written cue verbs. Only verbs are used as cues at run time (spaCy's tag).
 """
 
@@ -25,7 +25,7 @@ def main() -> None:
     ap.add_argument("polnear")
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--min-rate", type=float, default=0.3)
-    ap.add_argument("--out", default=str(Path(__file__).with_name("cues_en.txt")))
+    ap.add_argument("--out", default=str(Path(__file__).parent.parent / "extract" / "cues_en.txt"))
     args = ap.parse_args()
     cues: Counter[str] = Counter()
     words: Counter[str] = Counter()
@@ -36,7 +36,7 @@ def main() -> None:
                 cues.update(re.findall(r"[a-z]+", text[g["cue"][0] : g["cue"][1]].lower()))
     kept = sorted((w for w, n in cues.items() if n >= args.min_count and w not in FUNCTION_WORDS
                    and n / max(words[w], n) >= args.min_rate), key=lambda w: -cues[w])  # (n > words[w] where a cue span cuts a word)
-    lines = ["# attribution cue word forms learned from PolNeAR train (python -m newsprism.extract.train_cues)"]
+    lines = ["# attribution cue word forms learned from PolNeAR train (python -m newsprism.train.cues)"]
     lines += [f"{w}\t# {cues[w]} of {words[w]}" for w in kept]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(kept)} cue forms -> {args.out}")

@@ -1,6 +1,6 @@
 """Train the attribution tagger on PolNeAR's train part (dev picks the best checkpoint):
 
-    python -m newsprism.extract.train_quote_tagger ../shared/benchmarks/polnear-attribution/polnear_v1.0.0_no_test.tar.xz
+    python -m newsprism.train.quote_tagger ../shared/benchmarks/polnear-attribution/polnear_v1.0.0_no_test.tar.xz
 
 The tagger is a spaCy entity recogniser over the sentences that may attribute speech, marking each
 attribution's CONTENT, SOURCE and CUE. Its own token encoder reads the words and the tags and
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..datasets import iter_part, parse_ann
-from .quote_tagger import COMPONENTS, CONFIG, DEFAULT_DIR, LABELS
+from ..extract.quote_tagger import COMPONENTS, CONFIG, DEFAULT_DIR, LABELS
 
 
 def sentence_docs(nlp, polnear: Path, part: str):
@@ -28,7 +28,7 @@ def sentence_docs(nlp, polnear: Path, part: str):
     from spacy.util import filter_spans
 
     from ..ingest.normalize import sentence_spans
-    from .quotes import may_attribute
+    from ..extract.quotes import may_attribute
 
     items = [(text, gold, s, e) for _name, text, ann in iter_part(polnear, part) for gold in [parse_ann(ann)]
              for s, e in sentence_spans(text, "en") if text[s:e].strip() and may_attribute(text[s:e])]
@@ -63,7 +63,7 @@ def main() -> None:
     from spacy.cli.train import train
     from spacy.tokens import DocBin
 
-    from . import ExtractConfig
+    from ..extract import ExtractConfig
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("polnear", type=Path)
