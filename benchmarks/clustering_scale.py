@@ -43,9 +43,8 @@ def main() -> None:
     ap.add_argument("--file", default=str(ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"))
     ap.add_argument("--articles", type=int, default=100_000)
     args = ap.parse_args()
+    import newsprism
     from newsprism.eval.common import peak_rss_mb
-    from newsprism.pipeline import cluster, ingest
-    from newsprism.store import open_store
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
@@ -62,9 +61,9 @@ def main() -> None:
                                           "published": shifted(row["published"], 5 * k)}) + "\n")
                     written += 1
                 k += 1
-        store = open_store(Path(tmp) / "scale.db")
+        news = newsprism.open(Path(tmp) / "scale.db")
         t = time.perf_counter()
-        ingest([str(src)], store)
+        news.ingest(src)
         print(f"ingest {written:,} articles: {time.perf_counter() - t:.1f}s", flush=True)
         marks: list[tuple[int, float, float]] = [(0, time.perf_counter(), rss_mb())]
 
@@ -73,7 +72,7 @@ def main() -> None:
                 marks.append((done, time.perf_counter(), rss_mb()))
 
         t = time.perf_counter()
-        report = cluster(store, progress=progress)
+        report = news.cluster(progress=progress)
         total = time.perf_counter() - t
         print(f"cluster {report.articles:,} articles: {total:.1f}s, {report.articles / total:.0f}/s, "
               f"peak RSS {peak_rss_mb():.0f} MB (this process + the encoder process)", flush=True)
@@ -81,7 +80,7 @@ def main() -> None:
         step = max(1, len(marks) // 25)
         for (n0, t0, _), (n1, t1, mb) in list(zip(marks, marks[1:]))[::step]:
             print(f"{n1:>12,}  {1000 * (t1 - t0) / max(1, n1 - n0):8.2f}  {mb:8.0f}")
-        store.close()
+        news.close()
 
 
 if __name__ == "__main__":

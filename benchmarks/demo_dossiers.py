@@ -36,21 +36,21 @@ def main() -> None:
     from newsprism import demo
     from newsprism.compare.align import clause_spans
     from newsprism.embed import get_embedder
-    from newsprism.pipeline import _default_embedder, cluster, compare, ingest
-    from newsprism.store import open_store
+    import newsprism
+    from newsprism.pipeline import _default_embedder
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "demo.db")
-        ingest([str(demo.corpus_path())], store)
-        cluster(store)
+        news = newsprism.open(Path(tmp) / "demo.db")
+        news.ingest(demo.corpus_path())
+        news.cluster()
         encode = get_embedder(_default_embedder()).encode
-        external = store.external_ids()
+        external = news.store.external_ids()
         internal = {v: k for k, v in external.items()}
         found = {k: [0, 0] for k in ("consensus", "unique", "quotes", "quotes in every listed report", "omissions",
                                      "contradictions")}
         misses = []
         for name, planted in demo.expected()["stories"].items():
-            c = compare(store, store.story_of(internal[planted["articles"][0]]))
+            c = news.compare(news.story_of(internal[planted["articles"][0]]))
             # a sentence may report several claims, so it may sit in several groups
             spans = {}
             for g in c.groups:
@@ -96,7 +96,7 @@ def main() -> None:
                 ok = any(sum(1 for v in k.values if planted_value_matches(v["value"], item["values"].get(external[v["article_id"]])))
                          >= 2 and len({v["value"] for v in k.values}) > 1 for k in c.contradictions)
                 score("contradictions", ok, item["slot"])
-        store.close()
+        news.close()
     print(json.dumps({k: f"{a} of {n}" for k, (a, n) in found.items()}))
     if args.verbose:
         print("\n".join(misses))

@@ -22,13 +22,12 @@ from pathlib import Path
 
 CHILD = r"""
 import json, resource, sys, time
-from newsprism.store import open_store
-from newsprism.pipeline import ingest
-store = open_store(sys.argv[1])
+import newsprism
+news = newsprism.open(sys.argv[1])
 t = time.perf_counter()
-report = ingest(sys.argv[2:], store)
+report = news.ingest(*sys.argv[2:])
 elapsed = time.perf_counter() - t
-store.close()
+news.close()
 print(json.dumps({"read": report.read, "new": report.new, "rejected": len(report.rejected), "seconds": elapsed,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

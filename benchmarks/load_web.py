@@ -30,8 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def build_store(db: Path, replicas: int) -> list[int]:
     from clustering_scale import shifted
 
-    from newsprism.pipeline import cluster, compare, ingest
-    from newsprism.store import open_store
+    import newsprism
 
     src = ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"
     with gzip.open(src, "rt", encoding="utf-8") as fh:
@@ -42,28 +41,25 @@ def build_store(db: Path, replicas: int) -> list[int]:
             for row in rows:
                 out.write(json.dumps({**row, "id": f"{row['id']}-{k}", "url": None,
                                       "published": shifted(row["published"], 5 * k)}) + "\n")
-    store = open_store(db)
-    ingest([str(replay)], store)
-    cluster(store)
-    top = [r["id"] for r in store.list_stories(limit=200, order="size")]
-    for sid in top:
-        compare(store, sid)
-    n = store.stats()["articles"]
-    store.close()
+    with newsprism.open(db) as news:
+        news.ingest(replay)
+        news.cluster()
+        top = [r["id"] for r in news.stories(limit=200, order="size")]
+        for sid in top:
+            news.compare(sid)
+        n = news.stats()["articles"]
     print(f"store: {n:,} articles; dossiers of the {len(top)} biggest stories computed ahead", flush=True)
     return top
 
 
 def reuse_store(db: Path) -> list[int]:
-    from newsprism.pipeline import compare
-    from newsprism.store import open_store
+    import newsprism
 
-    store = open_store(db)
-    top = [r["id"] for r in store.list_stories(limit=200, order="size")]
-    for sid in top:  # a newer extractor or comparer makes stored dossiers stale: bring them up to date first
-        compare(store, sid)
-    print(f"store: {store.stats()['articles']:,} articles, reused from {db}", flush=True)
-    store.close()
+    with newsprism.open(db) as news:
+        top = [r["id"] for r in news.stories(limit=200, order="size")]
+        for sid in top:  # a newer extractor or comparer makes stored dossiers stale: bring them up to date first
+            news.compare(sid)
+        print(f"store: {news.stats()['articles']:,} articles, reused from {db}", flush=True)
     return top
 
 

@@ -31,16 +31,14 @@ TOKEN = "bench-token"
 
 
 def build_store(db: Path) -> list[int]:
-    from newsprism.pipeline import cluster, compare, ingest
-    from newsprism.store import open_store
+    import newsprism
 
-    store = open_store(db)
-    ingest([str(ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz")], store)
-    cluster(store)
-    top = [r["id"] for r in store.list_stories(limit=100, order="size")]
-    for sid in top:
-        compare(store, sid)
-    store.close()
+    with newsprism.open(db) as news:
+        news.ingest(ROOT.parent / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz")
+        news.cluster()
+        top = [r["id"] for r in news.stories(limit=100, order="size")]
+        for sid in top:
+            news.compare(sid)
     return top
 
 
@@ -114,11 +112,10 @@ def main() -> None:
             build_store(base_db)
         db = Path(tmp) / "served.db"
         shutil.copy(base_db, db)
-        from newsprism.store import open_store
+        import newsprism
 
-        store = open_store(db)
-        stories = [r["id"] for r in store.list_stories(limit=100, order="size")]
-        store.close()
+        with newsprism.open(db) as news:
+            stories = [r["id"] for r in news.stories(limit=100, order="size")]
         up = Path(tmp) / "upload.jsonl"
         upload_file(up, args.articles)
         with socket.socket() as s:
