@@ -7,8 +7,9 @@
    ingest, cluster, extract, report (a dossier for every story of 2+ articles). Prints each stage's
    seconds, the clustering scores against the file's gold stories, and checks that both backends made the
    same stories and byte-identical dossiers.
-2. Ingest workers on PostgreSQL: the file copied under ``--workers`` names (so its articles are new to each),
-   ingested by one process alone, then by all at once into a fresh database: aggregate articles/s.
+2. Ingest workers on PostgreSQL: the file's articles under new ids once per worker (so each worker's are new),
+   one worker's ingested by one process alone, then all at once into a fresh database: aggregate articles/s
+   (wall time of the processes, start-up included).
 Each PostgreSQL run gets a new database on the server the URL names (its user must be allowed to create one).
 """
 
@@ -18,7 +19,6 @@ import argparse
 import gzip
 import json
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,10 +104,14 @@ with newsprism.open(sys.argv[1]) as news:
 
 
 def ingest_workers(server: str, file: Path, workers: int, tmp: Path) -> dict:
+    with gzip.open(file, "rt", encoding="utf-8") if file.suffix == ".gz" else open(file, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
     copies = []
-    for k in range(workers):
-        copy = tmp / f"worker{k}-{file.name}"
-        shutil.copyfile(file, copy)  # another name: its articles get other ids, new to the store
+    for k in range(workers):  # each worker's own articles: fresh ids, no URL (a URL would name the same article)
+        copy = tmp / f"worker{k}.jsonl"
+        with open(copy, "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps({**row, "id": f"{row['id']}-w{k}", "url": None}) + "\n")
         copies.append(copy)
     out = {}
     for label, files in (("one worker", copies[:1]), (f"{workers} workers", copies)):

@@ -98,7 +98,12 @@ def cli(location):
         result = runner.invoke(app, [*args, "--db", db], input=input)
         return result.exit_code, result.stdout, result.stderr
 
+    def raw(*args: str, input: str | bytes | None = None):  # without the --db this fixture adds
+        result = runner.invoke(app, list(args), input=input)
+        return result.exit_code, result.stdout, result.stderr
+
     run.db = db
+    run.raw = raw
     return run
 
 

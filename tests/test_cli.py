@@ -142,3 +142,20 @@ def test_no_stage_crashes_on_dates_a_store_of_an_older_version_holds(cli, tmp_pa
     assert "15 dossiers written" in out or "dossiers written" in out
     for fmt in ("html", "md", "json"):
         assert cli("compare", "1", "--format", fmt)[0] == 0
+
+
+def test_copy_a_store_to_another_backend_and_resume(cli, tmp_path):
+    """`newsprism copy SRC DST`: the demo store moved (from SQLite, or from PostgreSQL) into a new SQLite file;
+    run again, it has nothing left to copy; a source that does not exist is a clear error (exit 4)."""
+    assert cli("demo", "--json")[0] == 0
+    target = str(tmp_path / "copied.db")
+    code, out, err = cli.raw("copy", cli.db, target, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["rows"]["articles"] == 40 and report["rows"]["story_members"] == 40
+    code, out, _ = cli.raw("stories", "--db", target, "--json")
+    assert code == 0 and sum(s["size"] for s in json.loads(out)) == 40
+    code, out, _ = cli.raw("copy", cli.db, target, "--json")  # again: the same rows, overwritten in place
+    assert code == 0 and json.loads(out)["rows"]["articles"] == 40
+    code, _, err = cli.raw("copy", str(tmp_path / "missing.db"), target)
+    assert code == 4 and "no such store" in err
