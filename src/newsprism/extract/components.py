@@ -91,16 +91,16 @@ class Parse:
             docs[i].parsed.append((off, sentence))
 
 
-class Entities:
-    """Named entities, canonical across mentions and languages (spaCy for English, jiagu for Chinese)."""
+class Found:
+    """What one finder returns, set as one part of the extraction: ``entities`` (spaCy for English, jiagu for
+    Chinese; canonical across mentions and languages) or ``quotes`` by rule alone (Chinese, the European
+    languages)."""
 
-    name = "entities"
-
-    def __init__(self, finder: Callable[[ArticleDoc], list]):
-        self.finder = finder
+    def __init__(self, name: str, finder: Callable[[ArticleDoc], list]):
+        self.name, self.finder = name, finder
 
     def __call__(self, doc: ArticleDoc) -> None:
-        doc.extraction.entities = self.finder(doc)
+        setattr(doc.extraction, self.name, self.finder(doc))
 
 
 class EnglishQuotes:
@@ -131,18 +131,6 @@ class EnglishQuotes:
         for d, sentences in zip(docs, rest):
             ex = d.extraction
             ex.quotes = self.rules.with_tagged(d.article.text, sentences, d.article.id, ex.entities, ex.quotes)
-
-
-class Quotes:
-    """Quotes by rule alone (Chinese, the European languages)."""
-
-    name = "quotes"
-
-    def __init__(self, finder: Callable[[ArticleDoc], list]):
-        self.finder = finder
-
-    def __call__(self, doc: ArticleDoc) -> None:
-        doc.extraction.quotes = self.finder(doc)
 
 
 class Times:
@@ -180,24 +168,24 @@ class Outcomes:
         doc.extraction.labels = find_labels(doc.article.text, doc.article.id)
 
 
-def _jiagu() -> Entities:
+def _jiagu() -> Found:
     finder = JiaguEntities()
-    return Entities(lambda d: finder.find(d.article.text, d.article.id))
+    return Found("entities", lambda d: finder.find(d.article.text, d.article.id))
 
 
-def _chinese_quotes() -> Quotes:
+def _chinese_quotes() -> Found:
     finder = ChineseQuotes()
-    return Quotes(lambda d: finder.find(d.article.text, d.article.id, d.extraction.entities))
+    return Found("quotes", lambda d: finder.find(d.article.text, d.article.id, d.extraction.entities))
 
 
-def _european_quotes(lang: str) -> Quotes:
+def _european_quotes(lang: str) -> Found:
     finder = EuropeanQuotes(lang)
-    return Quotes(lambda d: finder.find(d.article.text, d.article.id))
+    return Found("quotes", lambda d: finder.find(d.article.text, d.article.id))
 
 
-def _spacy_entities() -> Entities:
+def _spacy_entities() -> Found:
     finder = SpacyEntities()
-    return Entities(lambda d: finder.find(d.doc, d.article.id))
+    return Found("entities", lambda d: finder.find(d.doc, d.article.id))
 
 
 # (language family, component name) -> a factory of (extractor, language)

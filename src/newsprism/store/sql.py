@@ -274,18 +274,11 @@ class SQLStore:
 
     def find_articles(self, query: ArticleQuery) -> list[Article]:
         where, params = [], []
-        if query.source:
-            where.append("lower(a.source) = lower(?)")
-            params.append(query.source)
-        if query.lang:
-            where.append("a.lang = ?")
-            params.append(query.lang)
-        if query.since:
-            where.append("a.published >= ?")
-            params.append(query.since)
-        if query.until:
-            where.append("substr(a.published, 1, 10) <= ?")
-            params.append(query.until)
+        for value, clause in ((query.source, "lower(a.source) = lower(?)"), (query.lang, "a.lang = ?"),
+                              (query.since, "a.published >= ?"), (query.until, "substr(a.published, 1, 10) <= ?")):
+            if value:
+                where.append(clause)
+                params.append(value)
         join = ""
         if query.text:
             phrases = query_phrases(query.text)
