@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from .ingest import IngestOptions, read_inputs
 from .ingest.sources import one_line
-from .model import Article, Extraction, Rejection, StoryComparison
+from .model import Article, Extraction, RawRecord, Rejection, StoryComparison
 from .ingest.normalize import NormalizeContext, normalize
 from .store import Store, StoreError, UpsertResult
 from .workers import Worker
@@ -42,7 +42,8 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    new_ids: list[str] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)  # with keep_new_ids: the articles new to the store ...
+    updated_ids: list[str] = field(default_factory=list)  # ... and those whose text changed
 
     @property
     def stored(self) -> int:
@@ -80,6 +81,19 @@ def ingest(
 
     ``on_new`` sees each committed batch's new articles (the clustering prefetch encodes their headlines)."""
     opts = opts or IngestOptions()
+    return ingest_records(read_inputs(targets, opts), store, opts, progress, keep_new_ids, on_new)
+
+
+def ingest_records(
+    items: Iterable[RawRecord | Rejection],
+    store: Store,
+    opts: IngestOptions | None = None,
+    progress: Progress | None = None,
+    keep_new_ids: bool = False,
+    on_new: Callable[[list[Article]], None] | None = None,
+) -> IngestReport:
+    """``ingest`` for records already read (a poller's feed entries): normalized and stored the same way."""
+    opts = opts or IngestOptions()
     report = IngestReport()
     ctx = NormalizeContext(earliest=date.fromisoformat(opts.earliest_date), future_days=opts.future_days)
     batch: list[Article] = []
@@ -100,13 +114,14 @@ def ingest(
         report.unchanged += len(result.unchanged)
         if keep_new_ids:
             report.new_ids.extend(result.new)
+            report.updated_ids.extend(result.updated)
         if on_new and result.new:
             fresh = set(result.new)
             on_new([a for a in batch if a.id in fresh])
         batch.clear()
         rejected.clear()
 
-    for item in read_inputs(targets, opts):
+    for item in items:
         if isinstance(item, Rejection):
             rejected.append(item)
             report.rejected.append(item)

@@ -4,6 +4,7 @@ Korean text from the rest (regex fragments, to put inside ``[...]``-free pattern
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Han ideographs: the unified block, extension A, and the compatibility ideographs.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -23,3 +24,11 @@ def has_cjk(text: str) -> bool:
 
 def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (café -> cafe, Lucía -> lucia): how names and words are compared and indexed."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))

@@ -51,6 +51,9 @@ class Response:
     url: str  # the final URL, after redirects
     body: bytes
     content_type: str | None
+    status: int = 200  # 304: not modified since the validators sent (the body is empty)
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def _target(url: str) -> tuple[urllib.parse.SplitResult, int]:
@@ -107,28 +110,33 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 def fetch(url: str, allow_private: bool = False, timeout: float = 30.0, max_bytes: int = URL_MAX_BYTES,
           resolver: Resolver = resolve, policy: AddressPolicy | None = None,
-          headers: dict[str, str] | None = None) -> Response:
-    """GET ``url``, following redirects by hand; every hop's address is checked and then used."""
+          headers: dict[str, str] | None = None, data: bytes | None = None) -> Response:
+    """GET ``url`` (POST ``data``, when given), following a GET's redirects by hand; every hop's address is
+    checked and then used. A POST is not redirected: a receiver that moved answers with an error."""
     for _ in range(MAX_REDIRECTS + 1):
         parts, port, address = _hop(url, allow_private, resolver, policy)
         conn_cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
         conn = conn_cls(parts.hostname or "", port, address, timeout)
         path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         try:
-            conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})})
+            conn.request("GET" if data is None else "POST", path, body=data,
+                         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})})
             resp = conn.getresponse()
-            if resp.status in (301, 302, 303, 307, 308):
+            if resp.status in (301, 302, 303, 307, 308) and data is None:
                 location = resp.getheader("Location")
                 if not location:
                     raise InputError(f"fetch failed: HTTP {resp.status} redirect without a Location")
                 url = urllib.parse.urljoin(url, location)
                 continue
-            if resp.status >= 400:
+            if resp.status == 304:
+                return Response(url, b"", resp.getheader("Content-Type"), 304, resp.getheader("ETag"), resp.getheader("Last-Modified"))
+            if resp.status >= 300:
                 raise InputError(f"fetch failed: HTTP Error {resp.status}: {resp.reason}")
             declared = resp.getheader("Content-Length")
             if (declared and declared.isdigit() and int(declared) > max_bytes) or len(body := resp.read(max_bytes + 1)) > max_bytes:
                 raise InputError(f"response larger than {max_bytes:,} bytes")
-            return Response(url, body, resp.getheader("Content-Type"))
+            return Response(url, body, resp.getheader("Content-Type"), resp.status, resp.getheader("ETag"),
+                            resp.getheader("Last-Modified"))
         except (OSError, http.client.HTTPException) as exc:
             raise InputError(f"fetch failed: {exc}") from None
         finally:

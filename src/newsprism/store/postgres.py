@@ -23,7 +23,8 @@ from psycopg import errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import StoreError
-from .sql import SQLStore, chunks, fold, fts_text, read_migrations
+from ..text import fold
+from .sql import SQLStore, chunks, fts_text, read_migrations
 
 _NAMESPACE = 0x6E70  # 'np': the first key of every advisory lock newsprism takes
 _FTS_DOC = "setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B')"
@@ -239,14 +240,15 @@ class PostgresStore(SQLStore):
         """Rows copied in keep their ids: the sequences then move past them, or the next story would collide."""
         yield
         with self._tx() as cur:
-            for table, column in (("articles", "rowid"), ("stories", "id"), ("story_edits", "id"), ("jobs", "rowid")):
+            for table, column in (("articles", "rowid"), ("stories", "id"), ("story_edits", "id"), ("jobs", "rowid"),
+                                  ("sources", "id"), ("watchlists", "id"), ("alerts", "id")):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                             f"greatest((SELECT max({column}) FROM {table}), 1))")
 
     def drop_everything(self) -> None:
         """Remove every table of this store (tests and `copy --replace`); the database itself stays."""
         with self._tx() as cur:
-            for table in ("story_summary", "extractions", "meta", "story_edits", "article_vectors", "article_links",
+            for table in ("alerts", "watchlists", "sources", "story_summary", "extractions", "meta", "story_edits", "article_vectors", "article_links",
                           "story_members", "stories", "rejections", "articles_fts", "articles", "jobs", "newsprism_schema"):
                 cur.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
 

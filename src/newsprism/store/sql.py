@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import unicodedata
 import uuid
 from datetime import datetime, timezone
 from importlib import resources
@@ -54,14 +53,6 @@ def query_phrases(query: str) -> list[str]:
         if tokens:
             phrases.append(" ".join(tokens))
     return phrases
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics (café -> cafe), as FTS5's ``remove_diacritics`` indexes."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def now() -> str:
@@ -643,6 +634,122 @@ class SQLStore:
     def pending_jobs(self) -> int:
         return int(self._value("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"))
 
+    # --- live sources, watchlists and alerts ------------------------------------------------------------
+
+    _SOURCE = ("id, url, kind, site, name, lang, interval_s, enabled, etag, last_modified, seen, next_poll, last_poll, "
+               "last_status, last_new, errors, last_error, polls, not_modified, articles, added_at")
+
+    def add_source(self, url: str, kind: str, interval_s: int, next_poll: float, site: str | None = None,
+                   name: str | None = None, lang: str | None = None) -> tuple[dict[str, Any], bool]:
+        """(the source, whether it is new): a URL already followed is returned as it is."""
+        with self._tx() as cur:
+            row = cur.execute("INSERT INTO sources(url, kind, site, name, lang, interval_s, next_poll, added_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING RETURNING id",
+                              (url, kind, site, name, lang, interval_s, next_poll, now())).fetchone()
+        return self.get_source(url), row is not None  # type: ignore[return-value]
+
+    def sources(self) -> list[dict[str, Any]]:
+        return [_source(r) for r in self._rows(f"SELECT {self._SOURCE} FROM sources ORDER BY id")]
+
+    def get_source(self, ref: str | int) -> dict[str, Any] | None:
+        """A source by id or by URL."""
+        by = "id = ?" if isinstance(ref, int) or str(ref).isdigit() else "url = ?"
+        row = self._first(f"SELECT {self._SOURCE} FROM sources WHERE {by}", (int(ref) if by == "id = ?" else ref,))
+        return _source(row) if row else None
+
+    def due_sources(self, moment: float, limit: int = 10_000) -> list[dict[str, Any]]:
+        """Enabled sources whose next poll has come, the longest waiting first."""
+        return [_source(r) for r in self._rows(
+            f"SELECT {self._SOURCE} FROM sources WHERE enabled = 1 AND next_poll <= ? ORDER BY next_poll, id LIMIT ?",
+            (moment, limit))]
+
+    def update_source(self, source_id: int, **fields: Any) -> None:
+        columns = set(self._SOURCE.replace(" ", "").split(",")) - {"id", "url", "added_at"}
+        if set(fields) - columns:
+            raise ValueError(f"a source has no field {sorted(set(fields) - columns)}")
+        if "seen" in fields:
+            fields["seen"] = json.dumps(fields["seen"])
+        with self._tx() as cur:
+            cur.execute(f"UPDATE sources SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?", (*fields.values(), source_id))
+
+    def remove_source(self, source_id: int) -> bool:
+        with self._tx() as cur:
+            return cur.execute("DELETE FROM sources WHERE id = ? RETURNING id", (source_id,)).fetchone() is not None
+
+    _WATCHLIST = "id, name, kind, target, events, webhook, secret, created_at"
+
+    def add_watchlist(self, name: str, kind: str, target: str, events: str = "", webhook: str | None = None,
+                      secret: str | None = None) -> int:
+        with self._tx() as cur:
+            return int(cur.execute("INSERT INTO watchlists(name, kind, target, events, webhook, secret, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                   (name, kind, target, events, webhook, secret, now())).fetchone()[0])
+
+    def watchlists(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._rows(f"SELECT {self._WATCHLIST} FROM watchlists ORDER BY id")]
+
+    def get_watchlist(self, watchlist_id: int) -> dict[str, Any] | None:
+        row = self._first(f"SELECT {self._WATCHLIST} FROM watchlists WHERE id = ?", (watchlist_id,))
+        return dict(row) if row else None
+
+    def remove_watchlist(self, watchlist_id: int) -> bool:
+        with self._tx() as cur:
+            cur.execute("DELETE FROM alerts WHERE watchlist_id = ?", (watchlist_id,))
+            return cur.execute("DELETE FROM watchlists WHERE id = ? RETURNING id", (watchlist_id,)).fetchone() is not None
+
+    _ALERT = ("id, watchlist_id, key, at, title, detail, article_id, story_id, seen, delivered_at, attempts, "
+              "next_attempt, last_error")
+
+    def add_alerts(self, items: list[dict[str, Any]]) -> list[int]:
+        """Store alerts; one whose (watchlist, key) was raised before is not raised again. The new ones' ids."""
+        stamp = now()
+        fresh = []
+        with self._tx() as cur:
+            for a in items:
+                row = cur.execute("INSERT INTO alerts(watchlist_id, key, at, title, detail, article_id, story_id, next_attempt) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (watchlist_id, key) DO NOTHING RETURNING id",
+                                  (a["watchlist_id"], a["key"], stamp, a["title"], json.dumps(a.get("detail") or {}, ensure_ascii=False),
+                                   a.get("article_id"), a.get("story_id"), 0.0)).fetchone()
+                if row is not None:
+                    fresh.append(int(row[0]))
+        return fresh
+
+    def alerts(self, watchlist_id: int | None = None, limit: int = 100, unseen: bool = False) -> list[dict[str, Any]]:
+        where, params = [], []
+        if watchlist_id is not None:
+            where.append("watchlist_id = ?")
+            params.append(watchlist_id)
+        if unseen:
+            where.append("seen = 0")
+        rows = self._rows(f"SELECT {self._ALERT} FROM alerts {'WHERE ' + ' AND '.join(where) if where else ''} "
+                          "ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows]
+
+    def unseen_alerts(self) -> int:
+        return int(self._value("SELECT count(*) FROM alerts WHERE seen = 0"))
+
+    def mark_alerts_seen(self, watchlist_id: int | None = None) -> None:
+        with self._tx() as cur:
+            if watchlist_id is None:
+                cur.execute("UPDATE alerts SET seen = 1 WHERE seen = 0")
+            else:
+                cur.execute("UPDATE alerts SET seen = 1 WHERE seen = 0 AND watchlist_id = ?", (watchlist_id,))
+
+    def undelivered_alerts(self, moment: float, max_attempts: int) -> list[dict[str, Any]]:
+        """Alerts of watchlists with a webhook, not delivered yet, whose next attempt has come."""
+        cols = ", ".join("a." + c.strip() for c in self._ALERT.split(","))
+        rows = self._rows(f"SELECT {cols}, w.webhook, w.secret, w.name FROM alerts a JOIN watchlists w ON w.id = a.watchlist_id "
+                          "WHERE w.webhook IS NOT NULL AND a.delivered_at IS NULL AND a.attempts < ? "
+                          "AND coalesce(a.next_attempt, 0) <= ? ORDER BY a.id", (max_attempts, moment))
+        return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows]
+
+    def update_alert(self, alert_id: int, **fields: Any) -> None:
+        columns = {"seen", "delivered_at", "attempts", "next_attempt", "last_error"}
+        if set(fields) - columns:
+            raise ValueError(f"an alert has no field {sorted(set(fields) - columns)}")
+        with self._tx() as cur:
+            cur.execute(f"UPDATE alerts SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?", (*fields.values(), alert_id))
+
     # --- every row, for copying a store to another backend -----------------------------------------
 
     # Parents before children, so foreign keys hold at every step of a copy.
@@ -658,12 +765,16 @@ class SQLStore:
         "extractions": ("article_id", "version", "content_hash", "data", "extracted_at"),
         "story_summary": ("id", "size", "sources", "languages", "first_published", "last_published", "title"),
         "jobs": tuple(_JOB.replace(" ", "").split(",")),
+        "sources": tuple(_SOURCE.replace(" ", "").split(",")),
+        "watchlists": tuple(_WATCHLIST.replace(" ", "").split(",")),
+        "alerts": tuple(_ALERT.replace(" ", "").split(",")),
     }
     KEYS: dict[str, tuple[str, ...]] = {
         "articles": ("id",), "rejections": ("origin", "record", "reason"), "stories": ("id",),
         "story_members": ("article_id",), "article_links": ("article_id", "type", "target_id"),
         "article_vectors": ("article_id", "model"), "story_edits": ("id",), "meta": ("key",),
         "extractions": ("article_id",), "story_summary": ("id",), "jobs": ("id",),
+        "sources": ("id",), "watchlists": ("id",), "alerts": ("id",),
     }
 
     def dump_rows(self, table: str, after: tuple[Any, ...] | None = None, limit: int = 1000) -> list[tuple[Any, ...]]:
@@ -711,6 +822,12 @@ def _row_values(art: Article) -> tuple[Any, ...]:
         art.origin, art.record, art.external_id, art.content_hash,
         json.dumps(art.extra, ensure_ascii=False, default=str), json.dumps(art.warnings, ensure_ascii=False),
     )
+
+
+def _source(row: Any) -> dict[str, Any]:
+    d = dict(row)
+    d["seen"] = json.loads(d["seen"])
+    return d
 
 
 def _article(row: Any) -> Article:
