@@ -26,6 +26,7 @@ from . import demo as demo_corpus
 from .ingest import FieldMap, IngestOptions
 from .library import Newsprism
 from .pipeline import BadRequest, IngestReport, NotFound
+from .ingest.errors import InputError
 from .store import StoreError, data_home, default_location, is_server
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Group news articles into stories and compare their sources.")
@@ -466,6 +467,226 @@ def copy_cmd(source: Annotated[str, typer.Argument(help="The store to copy: a SQ
         return
     moved = ", ".join(f"{n:,} {t}" for t, n in report.rows.items() if n)
     console.print(f"{'resumed: ' if report.resumed else ''}copied {escape(report.source)} → {escape(report.target)}: {moved or 'nothing new'}")
+
+
+# --- following the news live ---------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="The feeds, sitemaps and sites `newsprism watch` follows", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+watchlist_app = typer.Typer(help="Rules that raise alerts as articles come in", no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+PrivateOpt = Annotated[bool, typer.Option("--allow-private-urls", help="Let sources and pages live on private or loopback addresses")]
+
+
+def _ago(moment: float | None, now: float) -> str:
+    if moment is None:
+        return "-"
+    secs = moment - now
+    amount = abs(secs)
+    text = f"{amount:.0f}s" if amount < 120 else f"{amount / 60:.0f}m" if amount < 7200 else f"{amount / 3600:.1f}h"
+    return f"in {text}" if secs > 0 else f"{text} ago"
+
+
+@sources_app.command("add")
+def sources_add(urls: list[str], db: DbOpt = None, as_json: JsonOpt = False,
+                interval: Annotated[int, typer.Option(help="Seconds between polls")] = 600,
+                name: Annotated[Optional[str], typer.Option(help="The outlet's name (instead of the feed's title)")] = None,
+                lang: Annotated[Optional[str], typer.Option(help="The language of its articles (instead of detecting it)")] = None,
+                allow_private_urls: PrivateOpt = False) -> None:
+    """Follow a feed (RSS, Atom), a news sitemap, a site's page (its feeds are found), or an OPML file's feeds."""
+    from .watch import WatchOptions
+
+    added, failed = [], []
+    with _open(db) as news:
+        for url in urls:  # one URL that fails must not keep the others out
+            try:
+                added += news.add_sources(url, interval_s=interval, name=name, lang=lang,
+                                          options=WatchOptions(allow_private=allow_private_urls))
+            except InputError as exc:
+                failed.append(str(exc))
+                err.print(f"[red]{escape(str(exc))}[/]")
+    if as_json:
+        _print_json({"added": [dict(s, new=new) for s, new in added], "failed": failed})
+    else:
+        for s, new in added:
+            console.print(f"{'following' if new else 'already following'} {s['kind']} {escape(s['url'])} (source {s['id']})")
+    raise typer.Exit(EXIT_REJECTED if failed else EXIT_OK)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Each source with its state: last poll, last new article, errors, next poll."""
+    with _open(db) as news:
+        rows = news.sources()
+    if as_json:
+        _print_json(rows)
+        return
+    now = time.time()
+    table = Table("id", "kind", "url", "name", "state", "polled", "last new", "articles", "next", box=None, pad_edge=False)
+    for r in rows:
+        state = "off" if not r["enabled"] else (r["last_status"] or "new")
+        if r["errors"]:
+            state = f"[red]error ×{r['errors']}: {escape((r['last_error'] or '')[:60])}[/]"
+        table.add_row(str(r["id"]), r["kind"], escape(r["url"]), escape(r["name"] or ""), state, _ago(r["last_poll"], now),
+                      _ago(r["last_new"], now), str(r["articles"]), _ago(r["next_poll"], now) if r["enabled"] else "-")
+    console.print(table)
+
+
+@sources_app.command("set")
+def sources_set(source: str, db: DbOpt = None,
+                enabled: Annotated[Optional[bool], typer.Option("--enabled/--disabled", help="Poll it or not")] = None,
+                interval: Annotated[Optional[int], typer.Option(help="Seconds between polls")] = None,
+                name: Annotated[Optional[str], typer.Option(help="The outlet's name")] = None,
+                lang: Annotated[Optional[str], typer.Option(help="The language of its articles")] = None) -> None:
+    """Change a source (by id or URL): enable or disable it, its interval, outlet name or language."""
+    fields = {k: v for k, v in {"enabled": enabled, "interval_s": interval, "name": name, "lang": lang}.items() if v is not None}
+    with _open(db) as news:
+        found = news.set_source(source, **fields)
+    if found is None:
+        err.print(f"[red]no source {escape(source)}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    console.print(f"source {found['id']}: {'enabled' if found['enabled'] else 'disabled'}, every {found['interval_s']}s")
+
+
+@sources_app.command("remove")
+def sources_remove(sources: list[str], db: DbOpt = None) -> None:
+    """Stop following sources (by id or URL); their articles stay."""
+    with _open(db) as news:
+        missing = [s for s in sources if not news.remove_source(s)]
+    for s in missing:
+        err.print(f"[red]no source {escape(s)}[/]")
+    raise typer.Exit(EXIT_NOT_FOUND if missing else EXIT_OK)
+
+
+@sources_app.command("import")
+def sources_import(file: Path, db: DbOpt = None,
+                   interval: Annotated[int, typer.Option(help="Seconds between polls")] = 600) -> None:
+    """Follow every feed an OPML file lists."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]{escape(str(file))}: {escape(exc.strerror or str(exc))}[/]")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+    with _open(db) as news:
+        try:
+            added = news.import_opml(data, str(file), interval)
+        except InputError as exc:
+            err.print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(EXIT_REJECTED) from None
+    console.print(f"{sum(new for _, new in added)} new source(s), {sum(not new for _, new in added)} already followed")
+
+
+@sources_app.command("export")
+def sources_export(db: DbOpt = None, out: Annotated[Optional[Path], typer.Option(help="Write to this file")] = None) -> None:
+    """The sources as OPML (any feed reader imports it)."""
+    with _open(db) as news:
+        text = news.export_opml()
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("watch")
+def watch_cmd(db: DbOpt = None, as_json: JsonOpt = False,
+              once: Annotated[bool, typer.Option(help="One cycle (every due source), then exit")] = False,
+              politeness: Annotated[float, typer.Option(help="Seconds between two requests to one host")] = 1.0,
+              allow_private_urls: PrivateOpt = False) -> None:
+    """Poll the sources as they come due; after each cycle cluster, extract, recompute the touched dossiers and
+    raise alerts. Stops cleanly on SIGTERM or Ctrl-C (an interrupted cycle's sources stay due)."""
+    import signal
+    import threading
+
+    from .watch import WatchOptions
+
+    options = WatchOptions(allow_private=allow_private_urls, politeness_s=politeness)
+    stop = threading.Event()
+
+    def show(report) -> None:
+        if as_json:
+            _print_json(report.to_dict())
+        elif report.poll.polled or report.alerts:
+            r = report
+            console.print(f"{time.strftime('%H:%M:%S')} polled {r.poll.polled} ({r.poll.not_modified} unchanged, "
+                          f"[red]{r.poll.errors} failed[/]) · new {r.poll.new} · updated {r.poll.updated} · "
+                          f"{len(r.stories)} stories updated · {r.alerts} alerts · {r.seconds:.1f}s")
+
+    with _open(db) as news:
+        watcher = news.watcher(options)
+        if once:
+            show(watcher.cycle())
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        if not as_json:
+            err.print(f"watching {len(news.sources())} source(s); Ctrl-C stops")
+        watcher.run(stop, show)
+
+
+@watchlist_app.command("add")
+def watchlist_add(name: str, db: DbOpt = None,
+                  entity: Annotated[Optional[str], typer.Option(help="A person, organisation or place (毛宁 = Mao Ning)")] = None,
+                  keyword: Annotated[Optional[str], typer.Option(help="Words that must all appear (\"phrases\" in quotes)")] = None,
+                  story: Annotated[Optional[int], typer.Option(help="A story id")] = None,
+                  events: Annotated[str, typer.Option(help="For a story: article,source,contradiction")] = "",
+                  source: Annotated[Optional[str], typer.Option(help="An outlet's name or a followed source's URL")] = None,
+                  webhook: Annotated[Optional[str], typer.Option(help="POST each alert here (JSON)")] = None,
+                  secret: Annotated[Optional[str], typer.Option(help="Sign webhook bodies with this key (HMAC-SHA256)")] = None) -> None:
+    """Be alerted when an entity, a query, a story or a source moves."""
+    rules = [(k, v) for k, v in (("entity", entity), ("keyword", keyword), ("story", story), ("source", source)) if v is not None]
+    if len(rules) != 1:
+        err.print("[red]give one of --entity, --keyword, --story, --source[/]")
+        raise typer.Exit(EXIT_USAGE)
+    kind, target = rules[0]
+    with _open(db) as news:
+        try:
+            wid = news.add_watchlist(name, kind, str(target), events, webhook, secret)
+        except ValueError as exc:
+            err.print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(EXIT_USAGE) from None
+    console.print(f"watchlist {wid}: {kind} {escape(str(target))}")
+
+
+@watchlist_app.command("list")
+def watchlist_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    with _open(db) as news:
+        rows = [dict(w, secret=bool(w["secret"])) for w in news.watchlists()]
+        counts = {w["id"]: len(news.alerts(w["id"], limit=10_000)) for w in rows}
+    if as_json:
+        _print_json([dict(w, alerts=counts[w["id"]]) for w in rows])
+        return
+    table = Table("id", "name", "kind", "watches", "alerts", "webhook", box=None, pad_edge=False)
+    for w in rows:
+        table.add_row(str(w["id"]), escape(w["name"]), w["kind"], escape(w["target"] + (f" ({w['events']})" if w["events"] else "")),
+                      str(counts[w["id"]]), escape(w["webhook"] or ""))
+    console.print(table)
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(watchlist_id: int, db: DbOpt = None) -> None:
+    with _open(db) as news:
+        if not news.remove_watchlist(watchlist_id):
+            err.print(f"[red]no watchlist {watchlist_id}[/]")
+            raise typer.Exit(EXIT_NOT_FOUND)
+
+
+@app.command("alerts")
+def alerts_cmd(db: DbOpt = None, as_json: JsonOpt = False,
+               watchlist: Annotated[Optional[int], typer.Option(help="One watchlist's alerts")] = None,
+               unseen: Annotated[bool, typer.Option(help="Only those not seen yet")] = False,
+               mark_seen: Annotated[bool, typer.Option(help="Mark the listed watchlist's (or all) alerts seen")] = False,
+               limit: int = 50) -> None:
+    """The alerts watchlists raised, newest first."""
+    with _open(db) as news:
+        rows = news.alerts(watchlist, limit, unseen)
+        if mark_seen:
+            news.mark_alerts_seen(watchlist)
+    if as_json:
+        _print_json(rows)
+        return
+    for a in rows:
+        mark = "" if a["seen"] else "[bold]•[/] "
+        console.print(f"{mark}{a['at'][:16]} [dim]#{a['watchlist_id']}[/] {escape(a['title'])}")
 
 
 eval_app = typer.Typer(help="Score newsprism on benchmark files", no_args_is_help=True)

@@ -16,6 +16,8 @@ The CLI, the HTTP API and the benchmarks call these methods; the work itself is 
 from __future__ import annotations
 
 import os
+import random
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -24,6 +26,9 @@ from .ingest import IngestOptions
 from .model import Article, Extraction, StoryComparison
 from .store import ArticleQuery, Store, open_store
 from .store.copy import CopyReport, copy_store
+from . import watch
+from .watch import WatchOptions
+from .watch.alerts import atom, check_rule
 
 
 class Newsprism:
@@ -135,6 +140,74 @@ class Newsprism:
         after an interruption, it goes on where it stopped."""
         with Newsprism.open(target) as other:
             return copy_store(self.store, other.store, on_progress=progress)
+
+    # --- following the news live: sources, the poller, watchlists and alerts ---------------------------
+
+    def add_sources(self, *urls: str, interval_s: int | None = None, name: str | None = None, lang: str | None = None,
+                    options: WatchOptions | None = None) -> list[tuple[dict[str, Any], bool]]:
+        """Follow feeds, news sitemaps, the feeds a site's page names, or an OPML list's feeds: (source, new?)
+        each. Raises InputError (naming the URL) for one that is none of these."""
+        return watch.add_sources(self.store, list(urls), options or WatchOptions(), interval_s=interval_s, name=name, lang=lang)
+
+    def import_opml(self, data: bytes, origin: str = "OPML", interval_s: int | None = None) -> list[tuple[dict[str, Any], bool]]:
+        """Follow every feed an OPML file lists (nothing is fetched now: each is read at its first poll)."""
+        interval = interval_s or WatchOptions().interval_s
+        return [self.store.add_source(f.url, f.kind, interval, time.time() + random.uniform(0, min(60, interval)),
+                                      f.site, f.name) for f in watch.opml_feeds(data, origin)]
+
+    def export_opml(self) -> str:
+        return watch.to_opml(self.store.sources())
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.store.sources()
+
+    def source(self, ref: str | int) -> dict[str, Any] | None:
+        return self.store.get_source(ref)
+
+    def set_source(self, ref: str | int, **fields: Any) -> dict[str, Any] | None:
+        """Change a source's ``enabled``, ``interval_s``, ``name`` or ``lang``; None: no such source."""
+        found = self.store.get_source(ref)
+        if found is None:
+            return None
+        allowed = {"enabled", "interval_s", "name", "lang"}
+        if set(fields) - allowed:
+            raise ValueError(f"a source's settings are {', '.join(sorted(allowed))}")
+        if "enabled" in fields:
+            fields["enabled"] = int(bool(fields["enabled"]))
+        self.store.update_source(found["id"], **fields)
+        return self.store.get_source(found["id"])
+
+    def remove_source(self, ref: str | int) -> bool:
+        found = self.store.get_source(ref)
+        return found is not None and self.store.remove_source(found["id"])
+
+    def watcher(self, options: WatchOptions | None = None) -> watch.Watcher:
+        return watch.Watcher(self.store, options)
+
+    def poll(self, options: WatchOptions | None = None) -> watch.WatchReport:
+        """One cycle: every due source polled, then new articles clustered, extracted, dossiers and alerts."""
+        return self.watcher(options).cycle()
+
+    def add_watchlist(self, name: str, kind: str, target: str, events: str = "", webhook: str | None = None,
+                      secret: str | None = None) -> int:
+        """A rule to be alerted by (see watch/alerts.py); ValueError says what is wrong with one."""
+        check_rule(kind, target, events)
+        return self.store.add_watchlist(name, kind, target.strip(), events, webhook, secret)
+
+    def watchlists(self) -> list[dict[str, Any]]:
+        return self.store.watchlists()
+
+    def remove_watchlist(self, watchlist_id: int) -> bool:
+        return self.store.remove_watchlist(watchlist_id)
+
+    def alerts(self, watchlist_id: int | None = None, limit: int = 100, unseen: bool = False) -> list[dict[str, Any]]:
+        return self.store.alerts(watchlist_id, limit, unseen)
+
+    def mark_alerts_seen(self, watchlist_id: int | None = None) -> None:
+        self.store.mark_alerts_seen(watchlist_id)
+
+    def alerts_atom(self, watchlist_id: int, base_url: str) -> str | None:
+        return atom(self.store, watchlist_id, base_url)
 
     # --- corrections by hand (kept by later automatic runs) ---------------------------------------------
 

@@ -179,3 +179,19 @@ def test_a_simulated_day(site, news_store):
     assert 260 < polls < 320 and state["errors"] == 0
     assert news_store.stats()["articles"] == len(entries) == 24
     assert state["not_modified"] > polls * 0.8
+
+
+def test_a_feed_with_more_summaries_than_one_poll_reads_is_caught_up_within_a_minute(site, news_store):
+    clock = Clock()
+    entries = [entry(site, k, text=None, summary="Ships wait.") for k in range(5)]
+    for k in range(5):
+        site.put(f"/news/{k}", article_page(f"Port update {k}", [LONG], "2026-05-28"))
+    site.put("/feed.xml", rss("Harbor Wire", entries), content_type="application/rss+xml")
+    source, _ = news_store.add_source(site.base + "/feed.xml", "feed", 3600, T0)
+    p = poller(news_store, clock, max_pages=3)
+    assert p.cycle().new == 3
+    state = news_store.get_source(source["id"])
+    assert state["next_poll"] - clock.now <= 60 and state["etag"] is None  # the rest soon, and not as "not modified"
+    clock.now = state["next_poll"]
+    assert p.cycle().new == 2 and news_store.stats()["articles"] == 5
+    assert news_store.get_source(source["id"])["next_poll"] - clock.now > 3000  # caught up: back to its interval

@@ -93,7 +93,10 @@ def discover(url: str, get: Callable[[str], Response]) -> list[Discovered]:
     """What to follow for ``url``: itself (a feed, a sitemap), the feeds a page names, or an OPML's list."""
     if not urllib.parse.urlsplit(url).scheme:
         raise InputError(f"{url}: not a URL (give http:// or https://, or an OPML file with `sources import`)")
-    resp = get(url)
+    try:
+        resp = get(url)
+    except InputError as exc:
+        raise InputError(f"{url}: {exc}") from None
     kind = kind_of(resp.body, resp.content_type)
     if kind in ("feed", "sitemap"):
         return [Discovered(resp.url if resp.url != url else url, kind)]

@@ -185,14 +185,18 @@ class Poller:
                 marks.append(mark)
                 fresh.append(rec)
             result.entries = len(marks)
-            items = self._with_pages(source, fresh, result)
+            items, read = self._with_pages(source, fresh, result)
             report = ingest_records(items, self.store, IngestOptions(), keep_new_ids=True)
             result.report = report
-            seen = (seen + marks)[-o.seen_kept:]
+            left = [m for m in marks if m not in read]  # entries whose pages wait for the next poll
+            seen = (seen + [m for m in marks if m in read])[-o.seen_kept:]
+            # a feed with more summaries than one poll reads: the rest within a minute, not an interval later;
+            # its validators are not kept, or the next poll would be answered "not modified"
             self.store.update_source(
-                source["id"], last_poll=started, last_status="ok", errors=0, last_error=None, etag=resp.etag,
-                last_modified=resp.last_modified, seen=seen, polls=source["polls"] + 1,
-                articles=source["articles"] + report.new, next_poll=self._next(source, 0),
+                source["id"], last_poll=started, last_status="ok", errors=0, last_error=None,
+                etag=None if left else resp.etag, last_modified=None if left else resp.last_modified, seen=seen,
+                polls=source["polls"] + 1, articles=source["articles"] + report.new,
+                next_poll=self.clock() + min(60, source["interval_s"]) if left else self._next(source, 0),
                 **({"last_new": started} if report.new else {}))
         except Exception as exc:  # noqa: BLE001 - one source's failure is its error state, never the poller's end
             errors = source["errors"] + 1
@@ -257,17 +261,26 @@ class Poller:
         if source.get("lang"):
             rec.lang = source["lang"]
 
-    def _with_pages(self, source: dict[str, Any], items: list[RawRecord | Rejection], result: SourceResult) -> list[RawRecord | Rejection]:
+    def _with_pages(self, source: dict[str, Any], items: list[RawRecord | Rejection],
+                    result: SourceResult) -> tuple[list[RawRecord | Rejection], set[str]]:
         """Entries with a summary only (or none): their pages read and their text extracted, at most
-        ``max_pages`` a poll; the rest wait (unmarked) for the next poll."""
+        ``max_pages`` a poll. The records to store, and the fingerprints of the entries done (the rest wait,
+        unmarked, for the next poll)."""
         o = self.options
         out: list[RawRecord | Rejection] = []
+        done: set[str] = set()
         for rec in items:
-            if isinstance(rec, Rejection) or len(rec.text) >= o.summary_chars or not rec.url:
+            if isinstance(rec, Rejection):
                 out.append(rec)
+                continue
+            mark = _fingerprint(rec)
+            if len(rec.text) >= o.summary_chars or not rec.url:
+                out.append(rec)
+                done.add(mark)
                 continue
             if result.pages >= o.max_pages:
                 continue
+            done.add(mark)
             result.pages += 1
             try:
                 page = self.fetch(rec.url, o.max_page_bytes)
@@ -284,7 +297,7 @@ class Poller:
             if not source.get("name"):
                 rec.source = rec.source or found.source
             out.append(rec)
-        return out
+        return out, done
 
     # --- a cycle ---------------------------------------------------------------------------------------
 
