@@ -9,23 +9,29 @@ Access: writes (ingest, merge, split, move) need the operator's token (``NEWSPRI
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import queue
 import secrets
 import shutil
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
 
 from . import jobs, pipeline
+from .ingest.errors import InputError
 from .library import Newsprism
 from .store import default_location
+from .watch import WatchOptions
 from .web.uploads import UploadError, receive
+
+LIVE_JS = (Path(__file__).parent / "web" / "static" / "live.js").read_text(encoding="utf-8")
 
 # SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
 MAX_INT = 2**63 - 1
@@ -71,6 +77,29 @@ class SecurityHeaders:
             await send(message)
 
         return await self.app(scope, receive, with_headers)
+
+
+class SourcesBody(BaseModel):
+    urls: list[str]
+    interval_s: int | None = Field(None, ge=30, le=7 * 86_400)
+    name: str | None = None
+    lang: str | None = None
+
+
+class SourceSettings(BaseModel):
+    enabled: bool | None = None
+    interval_s: int | None = Field(None, ge=30, le=7 * 86_400)
+    name: str | None = None
+    lang: str | None = None
+
+
+class WatchlistBody(BaseModel):
+    name: str
+    kind: str
+    target: str
+    events: str = ""
+    webhook: str | None = None
+    secret: str | None = None
 
 
 class MergeBody(BaseModel):
@@ -274,6 +303,121 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         can_write(request)
         return {"story": news.move(body.article_ids, body.story_id)}
 
+    # --- live sources, watchlists, alerts, and the events an open page listens to -----------------------
+
+    def _public(source: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in source.items() if k != "seen"}  # the read entries' fingerprints: internal
+
+    @app.get("/api/sources", dependencies=read)
+    def list_sources(news=Depends(get_news)):
+        return {"items": [_public(s) for s in news.sources()]}
+
+    @app.post("/api/sources")
+    def add_sources(body: SourcesBody, request: Request, news=Depends(get_news)):
+        can_write(request)
+        added, failed = [], []
+        for url in body.urls:
+            try:
+                added += news.add_sources(url, interval_s=body.interval_s, name=body.name, lang=body.lang,
+                                          options=WatchOptions(allow_private=settings.allow_private_urls))
+            except InputError as exc:
+                failed.append(str(exc))
+        return {"added": [dict(_public(s), new=new) for s, new in added], "failed": failed}
+
+    @app.patch("/api/sources/{ref}")
+    def set_source(ref: str, body: SourceSettings, request: Request, news=Depends(get_news)):
+        can_write(request)
+        found = news.set_source(ref, **body.model_dump(exclude_none=True))
+        if found is None:
+            raise HTTPException(404, f"no source {ref}")
+        return _public(found)
+
+    @app.delete("/api/sources/{ref}")
+    def remove_source(ref: str, request: Request, news=Depends(get_news)):
+        can_write(request)
+        if not news.remove_source(ref):
+            raise HTTPException(404, f"no source {ref}")
+        return {"removed": ref}
+
+    @app.get("/api/sources/opml", dependencies=read)
+    def export_opml(news=Depends(get_news)):
+        return Response(news.export_opml(), media_type="text/x-opml; charset=utf-8")
+
+    @app.post("/api/sources/opml")
+    async def import_opml(request: Request):
+        can_write(request)
+        data = await request.body()
+        with opened() as news:
+            try:
+                added = news.import_opml(data, "the uploaded OPML")
+            except InputError as exc:
+                raise HTTPException(422, str(exc)) from None
+        return {"added": [dict(_public(s), new=new) for s, new in added]}
+
+    @app.get("/api/watchlists", dependencies=read)
+    def list_watchlists(news=Depends(get_news)):
+        return {"items": [dict(w, secret=bool(w["secret"])) for w in news.watchlists()]}
+
+    @app.post("/api/watchlists")
+    def add_watchlist(body: WatchlistBody, request: Request, news=Depends(get_news)):
+        can_write(request)
+        try:
+            wid = news.add_watchlist(body.name, body.kind, body.target, body.events, body.webhook, body.secret)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {"id": wid}
+
+    @app.delete("/api/watchlists/{watchlist_id}")
+    def remove_watchlist(request: Request, watchlist_id: int = StoryId, news=Depends(get_news)):
+        can_write(request)
+        if not news.remove_watchlist(watchlist_id):
+            raise HTTPException(404, f"no watchlist {watchlist_id}")
+        return {"removed": watchlist_id}
+
+    @app.get("/api/watchlists/{watchlist_id}/atom", dependencies=read)
+    def watchlist_atom(request: Request, watchlist_id: int = StoryId, news=Depends(get_news)):
+        feed = news.alerts_atom(watchlist_id, str(request.base_url))
+        if feed is None:
+            raise HTTPException(404, f"no watchlist {watchlist_id}")
+        return Response(feed, media_type="application/atom+xml; charset=utf-8")
+
+    @app.get("/api/alerts", dependencies=read)
+    def list_alerts(watchlist: int | None = Query(None, ge=0, le=MAX_INT), unseen: bool = False,
+                    limit: int = Query(100, ge=1, le=1000), news=Depends(get_news)):
+        return {"items": news.alerts(watchlist, limit, unseen)}
+
+    @app.post("/api/alerts/seen")
+    def alerts_seen(request: Request, watchlist: int | None = Query(None, ge=0, le=MAX_INT), news=Depends(get_news)):
+        can_write(request)
+        news.mark_alerts_seen(watchlist)
+        return {"seen": True}
+
+    @app.get("/api/events", dependencies=read)
+    async def events(request: Request, story: int | None = Query(None, ge=0, le=MAX_INT),
+                     every: float = Query(2.0, ge=0.2, le=60)):
+        """Server-sent events: the store's counts (articles, stories, unseen alerts; a story's size with
+        ``story``) each time they change, checked every ``every`` seconds; a comment line keeps it open."""
+        async def stream():
+            last, quiet = None, 0.0
+            while not await request.is_disconnected():
+                with opened() as news:
+                    state = await run_in_threadpool(news.live_state, story)
+                if state != last:
+                    last, quiet = state, 0.0
+                    yield f"data: {json.dumps(state)}\n\n"
+                elif quiet >= 15:
+                    quiet = 0.0
+                    yield ": still here\n\n"
+                await asyncio.sleep(every)
+                quiet += every
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.get("/static/live.js", include_in_schema=False)
+    def live_js():
+        return Response(LIVE_JS, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
+
     # --- web UI (server-rendered; every text escaped) ----------------------------------------------
 
     from .web import pages
@@ -324,6 +468,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             target = news.move([article_id], int(story_id)) if story_id.strip() else news.split([article_id])
             pages.story_page_for(news.store, target, bool(settings.write_token))
         return RedirectResponse(f"/stories/{target}", status_code=303)
+
+    @app.get("/sources", response_class=HTMLResponse, dependencies=read)
+    def ui_sources(news=Depends(get_news)):
+        return pages.sources_page(news.sources(), writable=bool(settings.write_token))
+
+    @app.post("/ui/sources")
+    def ui_follow(request: Request, url: str = Form(...), token: str = Form("")):
+        can_write(request, token)
+        with opened() as news:
+            try:
+                news.add_sources(url.strip(), options=WatchOptions(allow_private=settings.allow_private_urls))
+            except InputError as exc:
+                raise HTTPException(422, str(exc)) from None
+        return RedirectResponse("/sources", status_code=303)
+
+    @app.get("/alerts", response_class=HTMLResponse, dependencies=read)
+    def ui_alerts(news=Depends(get_news)):
+        return pages.alerts_page(news.alerts(limit=200), news.watchlists(), writable=bool(settings.write_token))
+
+    @app.post("/ui/alerts/seen")
+    def ui_alerts_seen(request: Request, token: str = Form("")):
+        can_write(request, token)
+        with opened() as news:
+            news.mark_alerts_seen()
+        return RedirectResponse("/alerts", status_code=303)
 
     @app.post("/ui/ingest")
     async def ui_ingest(request: Request):

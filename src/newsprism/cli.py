@@ -753,7 +753,8 @@ def eval_basil(path: Annotated[Path, typer.Argument(help="BASIL .tar.xz (article
 def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port")] = 8000,
           allow_private_urls: Annotated[bool, typer.Option(help="Let ingest fetch private and loopback addresses")] = False,
-          workers: Annotated[int, typer.Option(help="Server processes (one per core serves the most readers)")] = 1) -> None:
+          workers: Annotated[int, typer.Option(help="Server processes (one per core serves the most readers)")] = 1,
+          watch: Annotated[bool, typer.Option("--watch", help="Poll the sources too, in a process beside the server")] = False) -> None:
     """Serve the JSON API (/api, OpenAPI at /docs) and the web UI. Writes need NEWSPRISM_TOKEN; reads are open
     unless NEWSPRISM_READ_TOKEN is set."""
 
@@ -767,11 +768,32 @@ def serve(db: DbOpt = None, host: Annotated[str, typer.Option(help="Interface to
     settings = settings_from_env()
     if not settings.write_token:
         err.print("[yellow]no NEWSPRISM_TOKEN set: the server is read-only[/]")
-    if workers > 1:
-        Newsprism.open(settings.db).close()  # migrate once here, not in a race between the workers
-        uvicorn.run("newsprism.api:settings_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
-    else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    poller = _start_watcher(settings.db, allow_private_urls) if watch else None
+    try:
+        if workers > 1:
+            Newsprism.open(settings.db).close()  # migrate once here, not in a race between the workers
+            uvicorn.run("newsprism.api:settings_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+        else:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        if poller is not None:
+            poller.terminate()  # SIGTERM: the poller ends its current source and stops
+            poller.wait(60)
+
+
+def _start_watcher(db: str, allow_private: bool):
+    """`newsprism watch` in a process of its own (polling, clustering and extraction never hold up the server's
+    event loop or its GIL); it gets SIGTERM if the server dies, however it dies."""
+    import ctypes
+    import signal
+    import subprocess
+
+    def die_with_parent() -> None:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    cmd = [sys.executable, "-m", "newsprism.cli", "watch", "--db", db] + (["--allow-private-urls"] if allow_private else [])
+    err.print("[dim]polling the sources in a process beside the server[/]")
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
 
 
 @app.command()

@@ -209,6 +209,15 @@ class Newsprism:
     def alerts_atom(self, watchlist_id: int, base_url: str) -> str | None:
         return atom(self.store, watchlist_id, base_url)
 
+    def live_state(self, story_id: int | None = None) -> dict[str, Any]:
+        """What an open page watches: the store's counts, and a story's size (after merges) when one is named."""
+        state: dict[str, Any] = self.store.counts()
+        if story_id is not None:
+            sid = self.store.resolve_story(story_id)
+            state["story"] = sid
+            state["story_size"] = len(self.store.member_hashes(sid)) if sid is not None else 0
+        return state
+
     # --- corrections by hand (kept by later automatic runs) ---------------------------------------------
 
     def merge(self, target: int, others: Iterable[int]) -> int:

@@ -728,6 +728,12 @@ class SQLStore:
     def unseen_alerts(self) -> int:
         return int(self._value("SELECT count(*) FROM alerts WHERE seen = 0"))
 
+    def counts(self) -> dict[str, int]:
+        """Articles, stories and unseen alerts: three counts, cheap enough to ask every few seconds (the live UI)."""
+        row = self._first("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM story_summary), "
+                          "(SELECT count(*) FROM alerts WHERE seen = 0)")
+        return {"articles": int(row[0]), "stories": int(row[1]), "alerts_unseen": int(row[2])}
+
     def mark_alerts_seen(self, watchlist_id: int | None = None) -> None:
         with self._tx() as cur:
             if watchlist_id is None:

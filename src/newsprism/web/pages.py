@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from html import escape as e
 from typing import Any
@@ -14,6 +15,7 @@ from ..compare.dossier import CSS, html_body
 from ..model import Article, Extraction
 
 NAV = ("<nav style='margin-bottom:1em'><a href='/'>stories</a> · <a href='/?order=size'>biggest</a> · "
+       "<a href='/sources'>sources</a> · <a href='/alerts'>alerts<span id=alerts-badge></span></a> · "
        "<form action='/search' style='display:inline'><input name=q placeholder='search (Chinese too)' aria-label=search> "
        "<button>search</button></form></nav>")
 EXTRA_CSS = """mark.quote{background:#d7f0d7}mark.time{background:#d6ecf7}mark.garbled{background:#c62828;color:#fff}
@@ -22,9 +24,15 @@ mark.place{background:#e0f4f1}mark.other{background:#eee}.text{white-space:pre-w
 form.edit{margin:.4em 0}input{font:inherit}"""
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, live: bool = False, story: int | None = None, size: int | None = None) -> str:
+    """A whole page. ``live``: static/live.js keeps it current (new articles noted and swapped in);
+    every page gets the alerts badge."""
+    attrs = " data-live=1" if live else ""
+    if story is not None:
+        attrs += f" data-story={int(story)} data-size={int(size or 0)}"
     return (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            f"<title>{e(title)} · newsprism</title><style>{CSS}{EXTRA_CSS}</style><body>{NAV}{body}</body></html>")
+            f"<title>{e(title)} · newsprism</title><style>{CSS}{EXTRA_CSS}</style>"
+            f"<script src='/static/live.js' defer></script><body>{NAV}<main id=content{attrs}>{body}</main></body></html>")
 
 
 def story_list(rows: list[dict[str, Any]], order: str, offset: int, writable: bool) -> str:
@@ -44,7 +52,7 @@ def story_list(rows: list[dict[str, Any]], order: str, offset: int, writable: bo
         out.append("<h2>Add articles</h2><form class=edit method=post action='/ui/ingest' enctype='multipart/form-data'>"
                    "<input name=token type=password placeholder='token' aria-label=token> "
                    "<input type=file name=files multiple aria-label='files'> <button>ingest</button></form>")
-    return page("Stories", "".join(out))
+    return page("Stories", "".join(out), live=True)
 
 
 def story_page(comparison, writable: bool) -> str:
@@ -58,7 +66,7 @@ def story_page(comparison, writable: bool) -> str:
                  f"<form class=edit method=post action='/ui/move'>move article <input name=article_id placeholder='article id' "
                  f"aria-label='article id'> to story <input name=story_id placeholder='(empty: a new story)' aria-label='target story'> "
                  f"<input name=token type=password placeholder=token aria-label=token> <button>move</button></form>")
-    return page(f"Story {comparison.story_id}", body)
+    return page(f"Story {comparison.story_id}", body, live=True, story=comparison.story_id, size=len(comparison.articles))
 
 
 _PAGES: OrderedDict[tuple, str] = OrderedDict()  # rendered story pages, most recently used last
@@ -225,3 +233,48 @@ def job_page(job: dict) -> str:
             f"{c['articles']} clustered ({c['new_stories']} new stories)</p>"
             + "".join(f"<p>{e(r)}</p>" for r in i["rejections"]) + "<p><a href='/'>back to the stories</a></p>")
     return page("Ingested", body)
+
+
+def _when(moment: float | None) -> str:
+    return "-" if moment is None else time.strftime("%Y-%m-%d %H:%M", time.gmtime(moment))
+
+
+def sources_page(rows: list[dict[str, Any]], writable: bool) -> str:
+    """The sources followed, each with its state (the last poll, the last new article, its error)."""
+    out = [f"<h1>Sources <small>({len(rows)})</small></h1><table id=sources><tr><th>id</th><th>kind</th><th>source</th>"
+           "<th>state</th><th>polled</th><th>last new</th><th>articles</th><th>next poll</th></tr>"]
+    for r in rows:
+        state = "off" if not r["enabled"] else (r["last_status"] or "new")
+        if r["errors"]:
+            state = f"<span class=error>error ×{r['errors']}: {e(r['last_error'] or '')}</span>"
+        out.append(f"<tr><td>{r['id']}</td><td>{e(r['kind'])}</td><td>{e(r['name'] or '')} <small>{e(r['url'])}</small></td>"
+                   f"<td>{state}</td><td>{_when(r['last_poll'])}</td><td>{_when(r['last_new'])}</td><td>{r['articles']}</td>"
+                   f"<td>{_when(r['next_poll']) if r['enabled'] else '-'}</td></tr>")
+    out.append("</table><p><a href='/api/sources/opml'>OPML</a> (for a feed reader, or `newsprism sources import`)</p>")
+    if writable:
+        out.append("<h2>Follow</h2><form class=edit method=post action='/ui/sources'>"
+                   "<input name=url placeholder='a feed, a sitemap, or a site' aria-label='source URL' size=50> "
+                   "<input name=token type=password placeholder=token aria-label=token> <button>follow</button></form>")
+    return page("Sources", "".join(out))
+
+
+def alerts_page(alerts: list[dict[str, Any]], watchlists: list[dict[str, Any]], writable: bool) -> str:
+    """The alerts, newest first (unseen in bold), and the watchlists with their Atom feeds."""
+    names = {w["id"]: w["name"] for w in watchlists}
+    out = ["<h1>Alerts</h1><ul id=alerts>"]
+    for a in alerts:
+        link = f"/stories/{a['story_id']}" if a["story_id"] is not None else f"/articles/{quote(a['article_id'] or '')}"
+        text = f"<a href='{link}'>{e(a['title'])}</a>"
+        out.append(f"<li>{'<b>' + text + '</b>' if not a['seen'] else text} <small>{e(a['at'][:16])} · "
+                   f"{e(names.get(a['watchlist_id'], '?'))}</small></li>")
+    out.append("</ul>" + ("" if alerts else "<p>No alerts yet.</p>"))
+    out.append("<h2>Watchlists</h2><table id=watchlists><tr><th>id</th><th>name</th><th>watches</th><th>feed</th></tr>")
+    for w in watchlists:
+        watches = f"{w['kind']}: {w['target']}" + (f" ({w['events']})" if w["events"] else "")
+        out.append(f"<tr><td>{w['id']}</td><td>{e(w['name'])}</td><td>{e(watches)}</td>"
+                   f"<td><a href='/api/watchlists/{w['id']}/atom'>Atom</a></td></tr>")
+    out.append("</table>")
+    if writable:
+        out.append("<form class=edit method=post action='/ui/alerts/seen'><input name=token type=password placeholder=token "
+                   "aria-label=token> <button>mark all seen</button></form>")
+    return page("Alerts", "".join(out))
