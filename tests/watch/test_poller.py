@@ -195,3 +195,21 @@ def test_a_feed_with_more_summaries_than_one_poll_reads_is_caught_up_within_a_mi
     clock.now = state["next_poll"]
     assert p.cycle().new == 2 and news_store.stats()["articles"] == 5
     assert news_store.get_source(source["id"])["next_poll"] - clock.now > 3000  # caught up: back to its interval
+
+
+def test_many_hosts_are_polled_side_by_side_on_one_store(site, news_store):
+    """Several hosts' sources in one cycle, each host on its own thread, one SQLite store under them all."""
+    clock = Clock()
+    hosts = [f"h{k}.test" for k in range(6)]
+    site.put("/feed.xml", rss("Harbor Wire", [entry(site, 1)]), content_type="application/rss+xml")
+    port = site.base.rsplit(":", 1)[1]
+    for k, host in enumerate(hosts):
+        for j in range(3):
+            news_store.add_source(f"http://{host}:{port}/feed.xml?{j}", "feed", 300, T0)
+    site.put("/feed.xml?0", rss("Harbor Wire", [entry(site, 1)]), content_type="application/rss+xml")
+    site.put("/feed.xml?1", rss("Harbor Wire", [entry(site, 2)]), content_type="application/rss+xml")
+    site.put("/feed.xml?2", "down", status=500)
+    get = functools.partial(fetch, resolver=lambda host, p: ["127.0.0.1"], policy=loopback_only)
+    report = Poller(news_store, WatchOptions(politeness_s=0), clock, clock.sleep, get, random.Random(1)).cycle()
+    assert (report.polled, report.errors, report.new) == (18, 6, 2)
+    assert all(s["polls"] == 1 for s in news_store.sources())

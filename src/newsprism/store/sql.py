@@ -663,6 +663,11 @@ class SQLStore:
             f"SELECT {self._SOURCE} FROM sources WHERE enabled = 1 AND next_poll <= ? ORDER BY next_poll, id LIMIT ?",
             (moment, limit))]
 
+    def next_due(self) -> float | None:
+        """When the next enabled source is due (unix seconds), or None when none is enabled."""
+        value = self._value("SELECT min(next_poll) FROM sources WHERE enabled = 1")
+        return None if value is None else float(value)
+
     def update_source(self, source_id: int, **fields: Any) -> None:
         columns = set(self._SOURCE.replace(" ", "").split(",")) - {"id", "url", "added_at"}
         if set(fields) - columns:

@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -51,6 +52,9 @@ class SQLiteStore(SQLStore):
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        # One connection, maybe several threads (the poller's hosts): a transaction, and a read, is one thread's
+        # at a time, or a thread's COMMIT would end another's transaction halfway.
+        self._mutex = threading.RLock()
         self._wal()
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash may lose the last batch, never corrupt
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -93,7 +97,8 @@ class SQLiteStore(SQLStore):
     # --- what the shared queries need ------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.db.execute(sql, tuple(params)).fetchall()
+        with self._mutex:
+            return self.db.execute(sql, tuple(params)).fetchall()
 
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         yield from self.db.execute(sql, tuple(params))
@@ -122,20 +127,21 @@ class SQLiteStore(SQLStore):
         """The one way this store writes: a transaction that holds the write lock from its start (so two
         writers queue instead of failing halfway), commits whole or not at all, and turns the database's
         own failures (disk full, I/O error, read-only, locked past the timeout) into ``StoreError``."""
-        cur = self.db.cursor()
-        try:
-            cur.execute("BEGIN IMMEDIATE")
-            yield cur
-            cur.execute("COMMIT")
-        except BaseException as exc:
-            if self.db.in_transaction:
-                try:
-                    cur.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # a full disk may refuse the rollback too; SQLite restores the journal on the next open
-            if isinstance(exc, sqlite3.DatabaseError) and _STORE_FAILURE.search(str(exc)):
-                raise StoreError(f"the store {self.path} cannot be written: {exc}") from exc
-            raise
+        with self._mutex:
+            cur = self.db.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException as exc:
+                if self.db.in_transaction:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # a full disk may refuse the rollback too; SQLite restores the journal on the next open
+                if isinstance(exc, sqlite3.DatabaseError) and _STORE_FAILURE.search(str(exc)):
+                    raise StoreError(f"the store {self.path} cannot be written: {exc}") from exc
+                raise
 
     @contextlib.contextmanager
     def writer_lock(self, name: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:

@@ -72,6 +72,7 @@ class Watcher:
         self.store, self.options, self.clock, self.sleep = store, options or WatchOptions(), clock, sleep
         self.poller = Poller(store, self.options, clock, sleep, get, rng)
         self.post = post
+        self._looked = False
         if store.get_meta(_ALERT_CURSOR) is None:  # watchlists watch what comes from now on, not the archive
             store.put_meta(_ALERT_CURSOR, str(len(store.article_ids())))
 
@@ -84,12 +85,15 @@ class Watcher:
 
     def catch_up(self, report: WatchReport) -> None:
         """Cluster what is in no story, extract what has no current extraction, recompute the dossiers of the
-        stories this cycle touched, raise and deliver alerts: each a no-op when there is nothing to do."""
+        stories this cycle touched, raise and deliver alerts. A cycle that brought nothing skips the first
+        three (the first cycle of a run always looks: a poller killed mid-way may have left work)."""
         store = self.store
-        if store.unassigned_ids():
-            report.clustered = pipeline.cluster(store).articles
-        if report.poll.new_ids or report.poll.updated_ids or report.clustered:
+        changed = report.poll.new_ids or report.poll.updated_ids
+        if changed or not self._looked:
+            if store.unassigned_ids():
+                report.clustered = pipeline.cluster(store).articles
             report.extracted = pipeline.extract(store).articles
+            self._looked = True
         touched = sorted({sid for aid in report.poll.new_ids + report.poll.updated_ids
                           if (sid := store.story_of(aid)) is not None})
         for sid in touched:
@@ -97,12 +101,13 @@ class Watcher:
         report.dossiers, report.stories = len(touched), touched
         # Alerts follow a cursor over the articles in store order, moved once their alerts are stored: a poller
         # killed before that checks them again at its next start (an alert is raised once per event anyway).
-        ids = store.article_ids()
         start = int((store.get_meta(_ALERT_CURSOR) or b"0").decode())
-        earlier = set(ids[:start])
-        checked = ids[start:] + [i for i in report.poll.updated_ids if i in earlier]
-        report.alerts = len(alerts.evaluate(store, checked, lambda sid: pipeline.compare(store, sid)))
-        store.put_meta(_ALERT_CURSOR, str(len(ids)))
+        if store.counts()["articles"] > start or report.poll.updated_ids:
+            ids = store.article_ids()
+            earlier = set(ids[:start])
+            checked = ids[start:] + [i for i in report.poll.updated_ids if i in earlier]
+            report.alerts = len(alerts.evaluate(store, checked, lambda sid: pipeline.compare(store, sid)))
+            store.put_meta(_ALERT_CURSOR, str(len(ids)))
         report.delivered, _failed = alerts.deliver(store, self.clock, self.post, self.options.allow_private)
 
     def run(self, stop: threading.Event, on_cycle: Callable[[WatchReport], None] | None = None, idle_s: float = 5.0) -> None:
@@ -114,6 +119,6 @@ class Watcher:
                     on_cycle(report)
             except Exception:  # noqa: BLE001 - a failed cycle (the store away a moment) is logged; the next one tries again
                 log.exception("a watch cycle failed")
-            due = [s["next_poll"] for s in self.store.sources() if s["enabled"]]
-            wait = min([idle_s] + [max(0.0, d - self.clock()) for d in due])
+            due = self.store.next_due()
+            wait = idle_s if due is None else min(idle_s, max(0.0, due - self.clock()))
             stop.wait(max(0.05, wait))

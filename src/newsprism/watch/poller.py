@@ -55,7 +55,7 @@ class WatchOptions:
     max_backoff_s: int = 86_400
     jitter: float = 0.1  # each next poll lands within ±10% of the interval
     hosts_at_once: int = 8
-    seen_kept: int = 2_000  # entry fingerprints kept per source
+    seen_kept: int = 500  # entry fingerprints kept per source (more than a feed shows at once)
     robots_ttl_s: int = 86_400
 
 
