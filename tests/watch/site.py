@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
@@ -31,6 +32,8 @@ class Site:
                     self.end_headers()
                     return
                 status, extra, body = found
+                if "X-Test-Delay" in extra:  # a slow server
+                    time.sleep(float(extra["X-Test-Delay"]))
                 etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
                 if status == 200 and headers.get("if-none-match") == etag:
                     self.send_response(304)

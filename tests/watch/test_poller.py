@@ -213,3 +213,23 @@ def test_many_hosts_are_polled_side_by_side_on_one_store(site, news_store):
     report = Poller(news_store, WatchOptions(politeness_s=0), clock, clock.sleep, get, random.Random(1)).cycle()
     assert (report.polled, report.errors, report.new) == (18, 6, 2)
     assert all(s["polls"] == 1 for s in news_store.sources())
+
+
+def test_odd_feeds_thousands_of_entries_relative_links_no_dates_and_a_slow_server(site, news_store):
+    clock = Clock()
+    many = [{"title": f"Brief {k}", "link": f"/briefs/{k}", "text": LONG + f" Brief number {k}.", "date": None}
+            for k in range(1500)]
+    site.put("/many.xml", rss("Harbor Wire", many), content_type="application/rss+xml")
+    site.put("/slow.xml", rss("Slow Post", [entry(site, 1)]), content_type="application/rss+xml", **{"X-Test-Delay": "3"})
+    big, _ = news_store.add_source(site.base + "/many.xml", "feed", 300, T0)
+    slow, _ = news_store.add_source(site.base + "/slow.xml", "feed", 300, T0)
+    p = poller(news_store, clock, timeout_s=1.0)
+    first = p.cycle()
+    assert first.new == 1500 and first.errors == 1
+    assert "timed out" in news_store.get_source(slow["id"])["last_error"]
+    art = news_store.get_article(f"{site.base}/briefs/7")  # the relative link, made absolute against the feed
+    assert art is not None and art.url == f"{site.base}/briefs/7" and art.published is None
+    site.put("/many.xml", rss("Harbor Wire", many) + " ", content_type="application/rss+xml")  # a new ETag, same entries
+    clock.now = news_store.get_source(big["id"])["next_poll"]
+    again = p.cycle()
+    assert again.entries == 0 and again.new == 0  # all 1,500 remembered as read

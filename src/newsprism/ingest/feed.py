@@ -13,7 +13,9 @@ from .sources import Blob, record_boundary
 def read_feed(blob: Blob, max_bytes: int) -> Iterator[RawRecord | Rejection]:
     import feedparser
 
-    parsed = feedparser.parse(blob.read(max_bytes))
+    # the feed's own URL, when it came from one, is the base its relative links resolve against
+    headers = {"content-location": blob.url} if blob.url else None
+    parsed = feedparser.parse(blob.read(max_bytes), response_headers=headers)
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")

@@ -189,7 +189,9 @@ class Poller:
             report = ingest_records(items, self.store, IngestOptions(), keep_new_ids=True)
             result.report = report
             left = [m for m in marks if m not in read]  # entries whose pages wait for the next poll
-            seen = (seen + [m for m in marks if m in read])[-o.seen_kept:]
+            # (a feed of thousands of entries keeps all of its own: else the oldest would look new at each poll)
+            keep = min(20_000, max(o.seen_kept, 2 * len(records)))
+            seen = (seen + [m for m in marks if m in read])[-keep:]
             # a feed with more summaries than one poll reads: the rest within a minute, not an interval later;
             # its validators are not kept, or the next poll would be answered "not modified"
             self.store.update_source(
@@ -221,6 +223,8 @@ class Poller:
             raise InputError(bad[0].reason)  # the feed as a whole is unreadable: the source's error, not a record's
         for rec in records:
             if isinstance(rec, RawRecord):
+                if rec.url:  # a relative link is relative to the feed
+                    rec.url = urllib.parse.urljoin(source["url"], rec.url)
                 self._override(source, rec)
         return records
 
