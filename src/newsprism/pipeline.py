@@ -367,12 +367,12 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     the work: both take the next piece of ``PIECE`` articles as they finish one, so neither waits for the
     other (the child starts seconds late, loading its models, and a piece's cost varies)."""
 
-    from .extract import VERSION, Extractor
+    from .extract import VERSION
 
     started = time.perf_counter()
     report = ExtractReport(version=VERSION)
     ids = store.article_ids() if redo else store.unextracted_ids(VERSION)
-    extractor = extractor or Extractor()
+    extractor = extractor or _shared_extractor()
     if background is None:
         background = (os.cpu_count() or 1) >= 2 and len(ids) >= 400 and os.environ.get("NEWSPRISM_EXTRACT_PROCESS") != "0"
     worker = None
