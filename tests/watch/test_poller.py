@@ -4,6 +4,7 @@ updates, failures as error states with backoff, the SSRF guard and size limits, 
 from __future__ import annotations
 
 import functools
+import gzip
 import ipaddress
 import random
 
@@ -139,6 +140,9 @@ def test_a_failing_source_backs_off_and_recovers(site, news_store):
     (lambda s: (s.put("/robots.txt", "User-agent: *\nDisallow: /feed", content_type="text/plain"),
                 s.put("/feed.xml", rss("Harbor Wire", []), content_type="application/rss+xml")), "robots.txt"),
     (lambda s: s.put("/feed.xml", "", status=302, Location="/feed.xml"), "redirects"),
+    # a gzip bomb (10 MB of zeros in 10 kB), sent although the poller asked for no compression: never inflated
+    (lambda s: s.put("/feed.xml", gzip.compress(b"\0" * 10_000_000), content_type="application/rss+xml",
+                     **{"Content-Encoding": "gzip"}), "feed"),
 ])
 def test_bad_sources_are_error_states_with_their_reason(site, news_store, setup, reason):
     setup(site)
