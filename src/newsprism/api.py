@@ -35,7 +35,7 @@ LIVE_JS = (Path(__file__).parent / "web" / "static" / "live.js").read_text(encod
 
 # SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
 MAX_INT = 2**63 - 1
-StoryId = PathParam(ge=0, le=MAX_INT)
+StoryId = PathParam(ge=0, le=MAX_INT)  # (for parameters named story_id only: FastAPI binds it to the first name)
 Offset = Query(0, ge=0, le=MAX_INT)
 
 
@@ -368,14 +368,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"id": wid}
 
     @app.delete("/api/watchlists/{watchlist_id}")
-    def remove_watchlist(request: Request, watchlist_id: int = StoryId, news=Depends(get_news)):
+    def remove_watchlist(request: Request, watchlist_id: int = PathParam(ge=0, le=MAX_INT), news=Depends(get_news)):
         can_write(request)
         if not news.remove_watchlist(watchlist_id):
             raise HTTPException(404, f"no watchlist {watchlist_id}")
         return {"removed": watchlist_id}
 
     @app.get("/api/watchlists/{watchlist_id}/atom", dependencies=read)
-    def watchlist_atom(request: Request, watchlist_id: int = StoryId, news=Depends(get_news)):
+    def watchlist_atom(request: Request, watchlist_id: int = PathParam(ge=0, le=MAX_INT), news=Depends(get_news)):
         feed = news.alerts_atom(watchlist_id, str(request.base_url))
         if feed is None:
             raise HTTPException(404, f"no watchlist {watchlist_id}")
@@ -481,6 +481,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 news.add_sources(url.strip(), options=WatchOptions(allow_private=settings.allow_private_urls))
             except InputError as exc:
                 raise HTTPException(422, str(exc)) from None
+        return RedirectResponse("/sources", status_code=303)
+
+    @app.post("/ui/sources/{source_id}/{action}")
+    def ui_source_action(request: Request, source_id: int = PathParam(ge=0, le=MAX_INT),
+                         action: str = PathParam(pattern="^(enable|disable|remove)$"),
+                         token: str = Form("")):
+        can_write(request, token)
+        with opened() as news:
+            done = news.remove_source(source_id) if action == "remove" else news.set_source(source_id, enabled=action == "enable")
+        if not done:
+            raise HTTPException(404, f"no source {source_id}")
         return RedirectResponse("/sources", status_code=303)
 
     @app.get("/alerts", response_class=HTMLResponse, dependencies=read)

@@ -91,3 +91,45 @@ def test_watch_stops_on_sigterm_and_a_kill_mid_cycle_loses_and_doubles_nothing(s
     assert len(ids) == len(set(ids)) == 25
     assert store.get_source(site.base + "/feed.xml")["articles"] == 25
     store.close()
+
+
+def test_sources_watchlists_and_alerts_over_http(site, tmp_path):
+    """The API and the pages: follow a feed, poll it, see the source's state, the alert, its Atom feed; disable
+    and remove a source from the page's forms; writes need the token."""
+    from fastapi.testclient import TestClient
+
+    from newsprism.api import Settings, create_app
+
+    publish(site, 2)
+    db = str(tmp_path / "http.db")
+    client = TestClient(create_app(Settings(db=db, write_token="tok", allow_private_urls=True)))
+    auth = {"Authorization": "Bearer tok"}
+    assert client.post("/api/sources", json={"urls": [site.base + "/feed.xml"]}).status_code == 401
+    added = client.post("/api/sources", json={"urls": [site.base + "/feed.xml", site.base + "/none"]}, headers=auth).json()
+    assert len(added["added"]) == 1 and "none" in added["failed"][0]
+    sid = added["added"][0]["id"]
+    assert client.post("/api/watchlists", json={"name": "berths", "kind": "keyword", "target": "berth"}, headers=auth).json()["id"]
+    assert client.post("/api/watchlists", json={"name": "x", "kind": "weather", "target": "rain"}, headers=auth).status_code == 422
+    store = open_store(db)
+    store.update_source(sid, next_poll=0)
+    store.close()
+    from newsprism.library import Newsprism
+    from newsprism.watch import WatchOptions
+
+    with Newsprism.open(db) as news:
+        assert news.poll(WatchOptions(allow_private=True, politeness_s=0)).poll.new == 2
+    (source,) = client.get("/api/sources").json()["items"]
+    assert source["articles"] == 2 and "seen" not in source
+    alerts = client.get("/api/alerts?unseen=true").json()["items"]
+    assert len(alerts) == 2
+    atom = client.get(f"/api/watchlists/{alerts[0]['watchlist_id']}/atom")
+    assert atom.status_code == 200 and atom.text.count("<entry>") == 2
+    assert "Port update" in client.get("/alerts").text
+    page = client.get("/sources").text
+    assert f"/ui/sources/{sid}/disable" in page
+    assert client.post(f"/ui/sources/{sid}/disable", data={"token": "tok"}, follow_redirects=False).status_code == 303
+    assert client.get("/api/sources").json()["items"][0]["enabled"] == 0
+    assert client.post(f"/ui/sources/{sid}/remove", data={"token": "nope"}).status_code == 401
+    assert client.post(f"/ui/sources/{sid}/remove", data={"token": "tok"}, follow_redirects=False).status_code == 303
+    assert client.get("/api/sources").json()["items"] == []
+    assert "xmlUrl" not in client.get("/api/sources/opml").text

@@ -242,14 +242,21 @@ def _when(moment: float | None) -> str:
 def sources_page(rows: list[dict[str, Any]], writable: bool) -> str:
     """The sources followed, each with its state (the last poll, the last new article, its error)."""
     out = [f"<h1>Sources <small>({len(rows)})</small></h1><table id=sources><tr><th>id</th><th>kind</th><th>source</th>"
-           "<th>state</th><th>polled</th><th>last new</th><th>articles</th><th>next poll</th></tr>"]
+           "<th>state</th><th>polled</th><th>last new</th><th>articles</th><th>next poll</th>"
+           + ("<th></th>" if writable else "") + "</tr>"]
     for r in rows:
         state = "off" if not r["enabled"] else (r["last_status"] or "new")
         if r["errors"]:
             state = f"<span class=error>error ×{r['errors']}: {e(r['last_error'] or '')}</span>"
+        edit = ""
+        if writable:  # each action a form of its own, the token with it (never a cookie)
+            edit = "<td>" + "".join(
+                f"<form class=edit method=post action='/ui/sources/{r['id']}/{action}' style='display:inline'>"
+                f"<input name=token type=password placeholder=token aria-label=token size=8> <button>{label}</button></form> "
+                for action, label in ((("disable", "disable") if r["enabled"] else ("enable", "enable")), ("remove", "remove"))) + "</td>"
         out.append(f"<tr><td>{r['id']}</td><td>{e(r['kind'])}</td><td>{e(r['name'] or '')} <small>{e(r['url'])}</small></td>"
                    f"<td>{state}</td><td>{_when(r['last_poll'])}</td><td>{_when(r['last_new'])}</td><td>{r['articles']}</td>"
-                   f"<td>{_when(r['next_poll']) if r['enabled'] else '-'}</td></tr>")
+                   f"<td>{_when(r['next_poll']) if r['enabled'] else '-'}</td>{edit}</tr>")
     out.append("</table><p><a href='/api/sources/opml'>OPML</a> (for a feed reader, or `newsprism sources import`)</p>")
     if writable:
         out.append("<h2>Follow</h2><form class=edit method=post action='/ui/sources'>"
