@@ -16,8 +16,6 @@ The CLI, the HTTP API and the benchmarks call these methods; the work itself is 
 from __future__ import annotations
 
 import os
-import random
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -151,9 +149,7 @@ class Newsprism:
 
     def import_opml(self, data: bytes, origin: str = "OPML", interval_s: int | None = None) -> list[tuple[dict[str, Any], bool]]:
         """Follow every feed an OPML file lists (nothing is fetched now: each is read at its first poll)."""
-        interval = interval_s or WatchOptions().interval_s
-        return [self.store.add_source(f.url, f.kind, interval, time.time() + random.uniform(0, min(60, interval)),
-                                      f.site, f.name) for f in watch.opml_feeds(data, origin)]
+        return watch.import_opml(self.store, data, origin, interval_s or WatchOptions().interval_s)
 
     def export_opml(self) -> str:
         return watch.to_opml(self.store.sources())

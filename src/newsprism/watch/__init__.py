@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 _ALERT_CURSOR = "watch.alerted"  # how many articles (in store order) the watchlists have been checked against
 
-__all__ = ["Watcher", "WatchOptions", "WatchReport", "add_sources", "opml_feeds", "to_opml"]
+__all__ = ["Watcher", "WatchOptions", "WatchReport", "add_sources", "import_opml", "opml_feeds", "to_opml"]
 
 
 @dataclass
@@ -56,12 +56,23 @@ def add_sources(store: Store, urls: list[str], options: WatchOptions, get: Calla
                 clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> list[tuple[dict[str, Any], bool]]:
     """Follow what each URL is or names: (source, whether new) per source. A URL that is none of them raises
     InputError naming it. A new source's first poll comes within a minute, spread so many do not fire together."""
-    rng = rng or random.Random()
-    interval = interval_s or options.interval_s
     found: list[Discovered] = []
     for url in urls:
         found += discover(url, lambda u: get(u, options.allow_private, options.timeout_s, options.max_feed_bytes))
-    return [store.add_source(f.url, f.kind, interval, clock() + rng.uniform(0, min(60, interval)), f.site,
+    return follow(store, found, interval_s or options.interval_s, name, lang, clock, rng)
+
+
+def import_opml(store: Store, data: bytes, origin: str, interval_s: int) -> list[tuple[dict[str, Any], bool]]:
+    """Follow every feed an OPML file lists (nothing is fetched now: each is read at its first poll)."""
+    return follow(store, opml_feeds(data, origin), interval_s)
+
+
+def follow(store: Store, found: list[Discovered], interval_s: int, name: str | None = None, lang: str | None = None,
+           clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> list[tuple[dict[str, Any], bool]]:
+    """Store the sources found: (source, whether new) each. A new source's first poll comes within a minute,
+    spread so that many added at once do not fire together."""
+    rng = rng or random.Random()
+    return [store.add_source(f.url, f.kind, interval_s, clock() + rng.uniform(0, min(60, interval_s)), f.site,
                              name or f.name, lang) for f in found]
 
 
