@@ -33,7 +33,7 @@ def test_story_list_story_and_dossier(client):
     dossier = client.get(f"/api/stories/{sid}/dossier").json()
     assert any(c["slot"] == "killed" for c in dossier["contradictions"])
     page = client.get(f"/stories/{sid}")
-    assert page.status_code == 200 and "Contradictions" in page.text and "Coverage" in page.text
+    assert page.status_code == 200 and "Where they disagree" in page.text and "Which report carries which claim" in page.text
     assert client.get("/api/stories/9999").status_code == 404
     assert "openapi" in client.get("/openapi.json").json()
 
@@ -210,3 +210,109 @@ def test_upload_folders_no_job_will_read_are_swept_at_start(tmp_path):
     os.utime(uploads_dir(db) / "deadbeef0000", (two_hours_ago, two_hours_ago))
     create_app(Settings(db=db, write_token=TOKEN))  # a server starting again, long after a kill mid-upload
     assert not (uploads_dir(db) / "deadbeef0000").exists() and arriving.exists()
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    """A server on the demo left as clustered (the tests above edit theirs)."""
+    db = clustered_demo_db(tmp_path_factory.mktemp("reader") / "reader.db")
+    return TestClient(create_app(Settings(db=str(db), write_token=TOKEN)))
+
+
+def test_the_readers_view_of_a_story(reader):
+    client = reader
+    sid = client.get("/api/stories", params={"order": "size"}).json()["items"][0]["id"]
+    view = client.get(f"/api/stories/{sid}/view").json()
+    listed = client.get("/api/stories", params={"order": "size"}).json()["items"][0]
+    assert view["headline"] == listed["title"]  # the list names a story as its page does
+    killed = next(d for d in view["disputes"] if d["slot"] == "killed")
+    assert killed["values"][0]["role"] == "majority" and {v["role"] for v in killed["values"][1:]} == {"outlier"}
+    assert set(view["counts"]) == {"agreed", "disputed", "single", "updates"} and view["counts"]["disputed"] >= 1
+    page = client.get(f"/stories/{sid}").text
+    assert page.index("Where they disagree") < page.index("What they agree on")
+    assert "odd one out" in page and "majority" in page and "<details>" in page
+    assert f"/articles/" in page and "#span" in page  # every reference is a link to its span
+
+
+def test_story_list_filters_sort_and_pages(client):
+    zh = client.get("/api/stories", params={"lang": "zh"}).json()["items"]
+    assert zh and all("zh" in s["languages"] for s in zh)
+    assert client.get("/api/stories", params={"since": "March 3"}).status_code == 422
+    page = client.get("/", params={"lang": "zh", "order": "size"})
+    assert page.status_code == 200 and page.text.count("<li><h2>") == len(zh)
+    empty = client.get("/", params={"lang": "xx"}).text
+    assert "No story matches these filters" in empty
+    assert "newer page" in client.get("/", params={"offset": 1}).text
+
+
+def test_search_finds_stories_across_languages_and_marks_the_words(reader):
+    client = reader
+    found = client.get("/api/stories/search", params={"q": "渡轮"}).json()["items"]
+    ferry = found[0]["summary"]
+    assert set(ferry["languages"]) >= {"en", "zh"}  # a Chinese query finds the story, English reports and all
+    page = client.get("/search", params={"q": "ferry"}).text
+    assert "<mark class=hit>" in page and "/stories/" in page
+    assert "Nothing matches" in client.get("/search", params={"q": "zzzqqq"}).text
+    assert "any language" in client.get("/search").text
+
+
+def test_a_person_page_lists_their_quotes(reader):
+    client = reader
+    sid = client.get("/api/stories", params={"order": "size"}).json()["items"][0]["id"]
+    speaker = client.get(f"/api/stories/{sid}/dossier").json()["quotes"][0]["speaker"]
+    items = client.get(f"/api/people/{speaker}").json()["items"]
+    assert items and all(any(q["speaker"] == speaker for q in a["quotes"]) for a in items)
+    assert speaker in client.get(f"/people/{speaker}").text
+    assert "No quote of Nobody Atall" in client.get("/people/Nobody Atall").text
+
+
+def test_two_reports_side_by_side(reader):
+    client = reader
+    sid = client.get("/api/stories", params={"order": "size"}).json()["items"][0]["id"]
+    a, b = [x["id"] for x in client.get(f"/api/stories/{sid}").json()["articles"][:2]]
+    page = client.get(f"/stories/{sid}/compare", params={"a": a, "b": b})
+    assert page.status_code == 200 and "What both report" in page.text and page.text.count("class=pair") >= 2
+    assert client.get(f"/stories/{sid}/compare", params={"a": a, "b": "nope"}, headers={"accept": "text/html"}).status_code == 404
+
+
+def test_errors_are_pages_for_browsers_and_json_for_the_api(client):
+    html = {"accept": "text/html,application/xhtml+xml"}
+    page = client.get("/stories/999999", headers=html)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html") and "<h1>Not found</h1>" in page.text
+    bad = client.get("/stories/abc", headers=html)
+    assert bad.status_code == 422 and "<h1>" in bad.text
+    token = client.post("/ui/merge", data={"target": 1, "others": "2", "token": "wrong"}, headers=html)
+    assert token.status_code == 401 and "Token needed" in token.text
+    assert client.post("/ui/merge", data={"target": 1, "others": "two", "token": TOKEN}, headers=html).status_code == 422
+    assert client.get("/api/stories/999999").json() == {"detail": "no story 999999"}
+
+
+def test_api_docs_work_offline(client):
+    docs = client.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/swagger-ui.css").status_code == 200
+
+
+def test_a_correction_is_confirmed_then_undone(client):
+    stories = client.get("/api/stories", params={"order": "size"}).json()["items"]
+    a, b = stories[0]["id"], stories[-1]["id"]
+    size = stories[0]["size"]
+    ask = client.post("/ui/merge", data={"target": a, "others": str(b), "token": TOKEN})
+    assert ask.status_code == 200 and "Merge stories?" in ask.text and "Yes, do it" in ask.text
+    assert len(client.get(f"/api/stories/{a}").json()["articles"]) == size  # nothing done before the yes
+    done = client.post("/ui/merge", data={"target": a, "others": str(b), "token": TOKEN, "confirm": "1"})
+    assert done.status_code == 200 and "Stories merged." in done.text and "/ui/undo" in done.text
+    assert len(client.get(f"/api/stories/{a}").json()["articles"]) == size + 1
+    undone = client.post("/ui/undo", data={"token": TOKEN})
+    assert undone.status_code == 200 and "undone" in undone.text
+    assert len(client.get(f"/api/stories/{a}").json()["articles"]) == size
+    assert len(client.get(f"/api/stories/{b}").json()["articles"]) == 1
+
+
+def test_the_operator_names_an_outlet(client):
+    art = client.get("/api/articles", params={"limit": 1}).json()["items"][0]
+    assert client.patch(f"/api/articles/{art['id']}/outlet", json={"name": "Coastal Times"}).status_code == 401
+    r = client.patch(f"/api/articles/{art['id']}/outlet", json={"name": " Coastal  Times "}, headers=auth())
+    assert r.json() == {"article": art["id"], "source": "Coastal Times"}
+    assert client.patch("/api/articles/nope/outlet", json={"name": "X"}, headers=auth()).status_code == 404

@@ -9,15 +9,19 @@ Access: writes (ingest, merge, split, move) need the operator's token (``NEWSPRI
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import queue
 import secrets
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
+from html import escape as e
 from pathlib import Path
 from typing import Any, Iterator, Optional
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,7 +35,10 @@ from .store import default_location
 from .watch import WatchOptions
 from .web.uploads import UploadError, receive
 
-LIVE_JS = (Path(__file__).parent / "web" / "static" / "live.js").read_text(encoding="utf-8")
+STATIC = Path(__file__).parent / "web" / "static"
+LIVE_JS = (STATIC / "live.js").read_text(encoding="utf-8")
+APP_CSS = (STATIC / "app.css").read_text(encoding="utf-8")
+DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 # SQLite integers are 64-bit: a larger id or offset in a URL is a 422, never a 500.
 MAX_INT = 2**63 - 1
@@ -57,7 +64,7 @@ _SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options
 
 class SecurityHeaders:
     """Pure ASGI (a BaseHTTPMiddleware would cost every request a task): adds the headers to each response.
-    /docs keeps FastAPI's own page (it loads Swagger's script and styles)."""
+    /docs keeps FastAPI's own page (its one inline script starts Swagger UI, whose files this server serves)."""
 
     def __init__(self, app):
         self.app = app
@@ -65,7 +72,7 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        csp = scope.get("path", "") not in ("/docs", "/redoc", "/docs/oauth2-redirect")
+        csp = scope.get("path", "") not in ("/docs", "/docs/oauth2-redirect")
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
@@ -120,6 +127,10 @@ class UrlBody(BaseModel):
     url: str
 
 
+class OutletBody(BaseModel):
+    name: str = Field(..., min_length=1, max_length=200)
+
+
 def _bearer(request: Request) -> str | None:
     """The token in the Authorization header. Never a cookie: a browser sends cookies with any site's
     forms, and a write that a cookie authorises is open to cross-site request forgery."""
@@ -137,8 +148,11 @@ def settings_from_env() -> Settings:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or settings_from_env()
     Newsprism.open(settings.db).close()  # create or migrate once, before the first request
-    app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0")
+    app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0",
+                  docs_url=None, redoc_url=None)
     app.add_middleware(SecurityHeaders)
+    _offline_docs(app)
+    _html_errors(app)
 
     idle: queue.SimpleQueue = queue.SimpleQueue()
 
@@ -173,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(401, "writing needs the operator's token")
 
     read = [Depends(can_read)]
+    from .web import pages
 
     # --- JSON API ------------------------------------------------------------------------------------
 
@@ -191,10 +206,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {**art.to_dict(), "story": news.story_of(art.id), "extraction": ex.to_dict() if ex else None}
 
     @app.get("/api/stories", dependencies=read)
-    def stories(order: str = Query("recent", pattern="^(recent|size)$"), min_size: int = Query(1, ge=0, le=MAX_INT),
-                limit: int = Query(50, ge=1, le=500), offset: int = Offset, news=Depends(get_news)):
-        return {"items": news.stories(limit=limit, offset=offset, min_size=min_size, order=order),
-                "limit": limit, "offset": offset}
+    def stories(order: str = Query("recent", pattern="^(recent|size|first|added)$"), min_size: int = Query(1, ge=0, le=MAX_INT),
+                lang: str | None = None, source: str | None = None, since: str | None = Query(None, pattern=DAY),
+                until: str | None = Query(None, pattern=DAY), limit: int = Query(50, ge=1, le=500), offset: int = Offset,
+                news=Depends(get_news)):
+        return {"items": news.stories(limit=limit, offset=offset, min_size=min_size, order=order, lang=lang, source=source,
+                                      since=since, until=until), "limit": limit, "offset": offset}
+
+    @app.get("/api/stories/search", dependencies=read)
+    def find_stories(q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=100), news=Depends(get_news)):
+        """Stories matching a query by its words and by its meaning (any language), best first."""
+        return {"items": [{"story": g.story_id, "summary": g.summary, "score": round(g.score, 5), "hits": [
+            {**_brief(h.article), "snippet": h.snippet, "matched_by": h.how, "similarity": h.similarity} for h in g.hits]}
+            for g in news.find(q, limit)]}
+
+    @app.get("/api/stories/{story_id}/view", dependencies=read)
+    def story_view(story_id: int = StoryId, news=Depends(get_news)):
+        """The reader's view of a story: headline, coverage, disputes (majority and outliers), updates,
+        claims with one representative sentence each, single-source claims, quotes in passages."""
+        found = news.story_view(story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        view = found[1]
+        return {**dataclasses.asdict(view), "counts": view.counts}
+
+    @app.get("/api/people/{name}", dependencies=read)
+    def person(name: str, limit: int = Query(200, ge=1, le=1000), news=Depends(get_news)):
+        return {"name": name, "items": [{**_brief(a), "story": sid, "quotes": quotes} for a, quotes, sid in news.person(name, limit)]}
 
     @app.get("/api/stories/{story_id}", dependencies=read)
     def story(story_id: int = StoryId, news=Depends(get_news)):
@@ -281,11 +319,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await job_state(job_id, wait)
 
     @app.exception_handler(pipeline.NotFound)
-    def not_found(_request: Request, exc: pipeline.NotFound):
+    def not_found(request: Request, exc: pipeline.NotFound):
+        if _wants_html(request):
+            return HTMLResponse(pages.error_page(404, str(exc)), status_code=404)
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
     @app.exception_handler(pipeline.BadRequest)
-    def bad_request(_request: Request, exc: pipeline.BadRequest):
+    def bad_request(request: Request, exc: pipeline.BadRequest):
+        if _wants_html(request):
+            return HTMLResponse(pages.error_page(422, str(exc)), status_code=422)
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.post("/api/stories/merge")
@@ -302,6 +344,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def move(body: MoveBody, request: Request, news=Depends(get_news)):
         can_write(request)
         return {"story": news.move(body.article_ids, body.story_id)}
+
+    @app.post("/api/undo")
+    def undo(request: Request, news=Depends(get_news)):
+        """Undo the latest correction (merge, move, split): the stories it touched."""
+        can_write(request)
+        touched = news.undo()
+        if touched is None:
+            raise HTTPException(409, "there is no correction to undo")
+        return {"stories": touched}
+
+    @app.patch("/api/articles/{article_id}/outlet")
+    def name_outlet(article_id: str, body: OutletBody, request: Request, news=Depends(get_news)):
+        can_write(request)
+        if not news.name_outlet(article_id, body.name):
+            raise HTTPException(404 if news.article(article_id) is None else 422, f"no article {article_id}"
+                                if news.article(article_id) is None else "an outlet needs a name")
+        return {"article": article_id, "source": news.article(article_id).source}
 
     # --- live sources, watchlists, alerts, and the events an open page listens to -----------------------
 
@@ -418,56 +477,133 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def live_js():
         return Response(LIVE_JS, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
-    # --- web UI (server-rendered; every text escaped) ----------------------------------------------
+    @app.get("/static/app.css", include_in_schema=False)
+    def app_css():
+        return Response(APP_CSS, media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
-    from .web import pages
+    # --- web UI (server-rendered; every text escaped) ----------------------------------------------
 
     # The two pages read most answer on the event loop when they can (a story list is a few indexed rows,
     # a story page rendered already is a lookup); computing a dossier goes to the thread pool.
+    options_cache: dict[str, Any] = {}
+
+    def list_options(news) -> dict[str, list[str]]:
+        """The languages and outlets to filter by (the store's most frequent), read once a minute."""
+        now = time.monotonic()
+        if options_cache.get("at", -1e9) + 60 < now:
+            st = news.stats()
+            options_cache.update(at=now, value={"languages": sorted(k for k in st["languages"] if k != "(none)"),
+                                                "sources": sorted(k for k in st["top_sources"] if k != "(none)")})
+        return options_cache["value"]
+
     @app.get("/", response_class=HTMLResponse, dependencies=read)
-    async def ui_stories(order: str = "recent", offset: int = Offset, news=Depends(get_news)):
-        rows = news.stories(limit=50, offset=offset, order="size" if order == "size" else "recent")
-        return pages.story_list(rows, order, offset, writable=bool(settings.write_token))
+    async def ui_stories(order: str = Query("recent", pattern="^(recent|size|first|added)$"), lang: str = "", source: str = "",
+                         since: str = Query("", pattern=f"^$|{DAY[1:]}"), until: str = Query("", pattern=f"^$|{DAY[1:]}"),
+                         offset: int = Offset, news=Depends(get_news)):
+        rows = news.stories(limit=50, offset=offset, order=order, lang=lang or None, source=source or None,
+                            since=since or None, until=until or None)
+        params = {"order": order, "lang": lang, "source": source, "since": since, "until": until, "offset": offset}
+        return pages.story_list(rows, params, await run_in_threadpool(list_options, news), writable=bool(settings.write_token))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, dependencies=read)
-    async def ui_story(story_id: int = StoryId, news=Depends(get_news)):
+    async def ui_story(story_id: int = StoryId, edited: str = "", news=Depends(get_news)):
         writable = bool(settings.write_token)
         sid, html = pages.rendered_story_page(news.store, story_id, writable)
         if sid is None:
             raise HTTPException(404, f"no story {story_id}")
-        return html if html is not None else await run_in_threadpool(pages.story_page_for, news.store, sid, writable)
+        if html is None:
+            html = await run_in_threadpool(pages.story_page_for, news.store, sid, writable)
+        if edited and writable:
+            html = pages.with_notice(html, pages.edited_notice(edited))
+        return html
+
+    @app.get("/stories/{story_id}/compare", response_class=HTMLResponse, dependencies=read)
+    def ui_compare(story_id: int = StoryId, a: str = Query(...), b: str = Query(...), news=Depends(get_news)):
+        html = pages.compare_page(news.store, story_id, a, b)
+        if html is None:
+            raise HTTPException(404, f"story {story_id} has no reports {a} and {b}")
+        return html
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=read)
-    def ui_article(article_id: str, news=Depends(get_news)):
+    def ui_article(article_id: str, span: str = Query("", pattern=r"^$|^\d{1,9}-\d{1,9}$"),
+                   field: str = Query("text", pattern="^(text|title)$"), news=Depends(get_news)):
         art = news.article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
-        return pages.article_page(art, news.extraction(art, extract_if_stale=True), news.story_of(art.id))
+        target = (*map(int, span.split("-")), field) if span else None
+        return pages.article_page(art, news.extraction(art, extract_if_stale=True), news.story_of(art.id), target,
+                                  writable=bool(settings.write_token))
 
     @app.get("/search", response_class=HTMLResponse, dependencies=read)
     def ui_search(q: str = "", news=Depends(get_news)):
-        return pages.search_page(q, news.search(q, 50) if q.strip() else [])
+        return pages.search_page(q, news.find(q, 30) if q.strip() else [])
+
+    @app.get("/people/{name}", response_class=HTMLResponse, dependencies=read)
+    def ui_person(name: str, news=Depends(get_news)):
+        return pages.person_page(name, news.person(name))
+
+    def story_title(news, sid: int) -> str:
+        found = news.store.list_stories(limit=1, min_size=0, ids=[sid])
+        return f"story {sid} “{found[0]['title']}” ({found[0]['size']} reports)" if found else f"story {sid}"
 
     @app.post("/ui/merge")
-    def ui_merge(request: Request, target: int = Form(..., ge=0, le=MAX_INT), others: str = Form(...), token: str = Form("")):
+    def ui_merge(request: Request, target: int = Form(..., ge=0, le=MAX_INT), others: str = Form(...), token: str = Form(""),
+                 confirm: str = Form("")):
         can_write(request, token)
-        ids = [int(x) for x in others.replace(",", " ").split() if x.strip().isdigit() and int(x) <= MAX_INT]
+        words = others.replace(",", " ").split()
+        if not words or not all(x.isdigit() and int(x) <= MAX_INT for x in words):
+            raise HTTPException(422, f"stories to merge are numbers; got {others!r}")
+        ids = [int(x) for x in words]
         with opened() as news:
+            if confirm != "1":
+                question = (f"Merge {', '.join(e(story_title(news, i)) for i in ids)} into {e(story_title(news, target))}? "
+                            "Their articles join it; you can undo this afterwards.")
+                return HTMLResponse(pages.confirm_page("Merge stories?", question, "/ui/merge",
+                                                       {"target": str(target), "others": " ".join(words), "token": token},
+                                                       f"/stories/{target}"))
             news.merge(target, ids)
             # The editor sees the result of the edit, not the page of the story before it (other readers
             # may get that while a grown story's new page is made).
             pages.story_page_for(news.store, target, bool(settings.write_token))
-        return RedirectResponse(f"/stories/{target}", status_code=303)
+        return RedirectResponse(f"/stories/{target}?edited=merge", status_code=303)
 
     @app.post("/ui/move")
-    def ui_move(request: Request, article_id: str = Form(...), story_id: str = Form(""), token: str = Form("")):
+    def ui_move(request: Request, article_id: str = Form(...), story_id: str = Form(""), token: str = Form(""),
+                confirm: str = Form("")):
         can_write(request, token)
         if story_id.strip() and not (story_id.strip().isdigit() and int(story_id) <= MAX_INT):
             raise HTTPException(422, f"no story {story_id!r}: a story is a number")
         with opened() as news:
+            art = news.article(article_id)
+            if art is None:
+                raise HTTPException(404, f"no article {article_id}")
+            if confirm != "1":
+                where = e(story_title(news, int(story_id))) if story_id.strip() else "a new story of its own"
+                question = f"Move “{e(art.title or art.id)}” ({e(art.source or '?')}) to {where}? You can undo this afterwards."
+                back = f"/stories/{news.story_of(art.id)}" if news.story_of(art.id) is not None else "/"
+                return HTMLResponse(pages.confirm_page("Move the article?", question, "/ui/move",
+                                                       {"article_id": article_id, "story_id": story_id, "token": token}, back))
             target = news.move([article_id], int(story_id)) if story_id.strip() else news.split([article_id])
             pages.story_page_for(news.store, target, bool(settings.write_token))
-        return RedirectResponse(f"/stories/{target}", status_code=303)
+        return RedirectResponse(f"/stories/{target}?edited=move", status_code=303)
+
+    @app.post("/ui/undo")
+    def ui_undo(request: Request, token: str = Form("")):
+        can_write(request, token)
+        with opened() as news:
+            touched = news.undo()
+        if touched is None:
+            raise HTTPException(409, "there is no correction to undo")
+        live = [s for s in touched if s is not None]
+        return RedirectResponse(f"/stories/{live[0]}?edited=undo" if live else "/", status_code=303)
+
+    @app.post("/ui/articles/{article_id}/outlet")
+    def ui_name_outlet(request: Request, article_id: str, name: str = Form(...), token: str = Form("")):
+        can_write(request, token)
+        with opened() as news:
+            if not news.name_outlet(article_id, name):
+                raise HTTPException(404 if news.article(article_id) is None else 422, "no such article, or an empty name")
+        return RedirectResponse(f"/articles/{quote(article_id)}", status_code=303)
 
     @app.get("/sources", response_class=HTMLResponse, dependencies=read)
     def ui_sources(news=Depends(get_news)):
@@ -515,6 +651,54 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return pages.job_page(await job_state(job_id))
 
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """The OpenAPI page with Swagger UI's files from the swagger-ui-py package: it works offline. (Only the
+    package's files are used; importing it would load its web-framework adapters.)"""
+    import importlib.util
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.submodule_search_locations, "swagger-ui-py is a dependency of newsprism"
+    app.mount("/static/swagger", StaticFiles(directory=str(Path(spec.submodule_search_locations[0]) / "static")), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="newsprism API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script): it gets an error page, the API its JSON."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/openapi", "/static/")) and "text/html" in request.headers.get("accept", "")
+
+
+def _html_errors(app: FastAPI) -> None:
+    from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from .web.pages import error_page
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _wants_html(request):
+            return HTMLResponse(error_page(exc.status_code, str(exc.detail)), status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        if _wants_html(request):
+            problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'][1:]) or 'request'}: {err['msg']}" for err in exc.errors())
+            return HTMLResponse(error_page(422, problems), status_code=422)
+        return await request_validation_exception_handler(request, exc)
 
 
 def _same(given: str | None, expected: str) -> bool:

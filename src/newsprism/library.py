@@ -115,9 +115,33 @@ class Newsprism:
         """Full-text search (Chinese too): (article, snippet) pairs."""
         return self.store.search(text, limit)
 
-    def stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
-        """Stories with size, outlets, languages, date range and title; ``order``: recent or size."""
-        return self.store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order)
+    def stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent", lang: str | None = None,
+                source: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Stories with size, outlets, languages, date range and headline. ``order``: recent (latest report),
+        size, first (newest first report) or added (newest story); filters: a language, an outlet, and
+        reports between ``since`` and ``until`` (ISO days, inclusive)."""
+        return self.store.list_stories(limit=limit, offset=offset, min_size=min_size, order=order, lang=lang,
+                                       source=source, since=since, until=until)
+
+    def story_view(self, story_id: int, reader_lang: str | None = None):
+        """(comparison, the reader's view of it, the members by id) of a story, or None (compare/view.py)."""
+        return pipeline.story_view(self.store, story_id, reader_lang)
+
+    def find(self, query: str, limit: int = 20) -> list[Any]:
+        """Stories matching a query by its words and by its meaning in any language, best first, each
+        with its best hits (search.py)."""
+        from . import search
+
+        return search.find(self.store, query, pipeline._default_embedder(), limit)
+
+    def person(self, name: str, limit: int = 500) -> list[tuple[Article, list[dict[str, Any]], int | None]]:
+        """Everything a person (a canonical speaker name) was quoted saying: (article, its quotes of them,
+        its story), newest first, across stories, outlets and languages."""
+        from .extract import VERSION
+
+        found = self.store.quotes_by(name, VERSION, limit)
+        stories = self.store.stories_of([a.id for a, _ in found])
+        return [(a, quotes, stories.get(a.id)) for a, quotes in found]
 
     def story(self, story_id: int) -> tuple[int, list[tuple[Article, dict[str, Any]]]] | None:
         """(the story's id after merges, its articles with how each joined and its links); None: no such story."""
@@ -224,3 +248,20 @@ class Newsprism:
 
     def move(self, article_refs: Iterable[str], story_id: int) -> int:
         return pipeline.move_articles(self.store, list(article_refs), story_id)
+
+    def last_edit(self) -> dict[str, Any] | None:
+        """The latest correction that can be undone (merge, move, split), or None."""
+        return self.store.last_edit()
+
+    def undo(self) -> list[int] | None:
+        """Undo the latest correction: the stories it touched, or None when there is nothing to undo."""
+        edit = self.store.last_edit()
+        return None if edit is None else self.store.undo_edit(edit["id"])
+
+    def name_outlet(self, article_ref: str, name: str) -> bool:
+        """Name an article's outlet (one found from a file name, or none): the operator's word wins."""
+        art = self.store.get_article(article_ref)
+        name = " ".join(name.split())
+        if art is None or not name:
+            return False
+        return self.store.set_article_source(art.id, name[:200])

@@ -13,7 +13,7 @@ from typing import Any
 DATE_PROVENANCES = ("metadata", "header", "dateline", "dateline-year-inferred", "url", "none")
 DATE_PRECISIONS = ("datetime", "day", "month", "year", "none")
 # Where an outlet name came from.
-SOURCE_PROVENANCES = ("metadata", "feed", "dateline", "credit", "domain", "filename", "none")
+SOURCE_PROVENANCES = ("operator", "metadata", "feed", "dateline", "credit", "domain", "filename", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,3 +295,91 @@ class StoryComparison:
             timeline=[TimelineEntry(t["date"], t["kind"], t["text"], span(t["span"]), t["article_id"]) for t in d["timeline"]],
             unreliable=spans_in(d["unreliable"]),
         )
+
+
+# --- the reader's view of a comparison (compare/view.py): what a story page shows, in reading order ------
+
+
+@dataclass(slots=True)
+class Outlet:
+    """One report in a story's coverage strip. ``name``: the outlet, or a readable fallback (its web
+    domain, else "unnamed outlet") when none is known; ``named``: whether an outlet name was found."""
+
+    article_id: str
+    name: str
+    named: bool
+    lang: str | None
+    published: str | None
+    title: str
+    url: str | None = None
+    copy_of: str | None = None
+
+
+@dataclass(slots=True)
+class DisputedValue:
+    """One value of a disputed slot and the statements giving it. ``role``: majority | outlier | split
+    (no majority) | earlier | latest (an update over time)."""
+
+    value: Any
+    role: str
+    statements: list[dict[str, Any]]  # the contradiction's values: {"value", "text", "span", "article_id", "source", "published"}
+
+
+@dataclass(slots=True)
+class Dispute:
+    """A slot the reports state differently. ``kind``: "contradiction", or "update" when the reports,
+    in publication order, only ever raise a count (an earlier toll superseded by a later one)."""
+
+    slot: str
+    kind: str
+    values: list[DisputedValue]
+    note: str
+
+
+@dataclass(slots=True)
+class ClaimView:
+    """A claim group as shown: one representative sentence (``lead``), the other reports' wordings
+    (``others``), and ``figures_differ`` ("killed: 12 / 14 / 15") when its members state different figures,
+    so it is never shown as plain agreement."""
+
+    group: int
+    label: str
+    lead: ClaimUnit
+    others: list[ClaimUnit]
+    articles: list[str]
+    figures_differ: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class QuotePiece:
+    """One passage of a shown quote: a quote interrupted by "he said" is shown as its passages, each
+    with its own span, so every shown character can be checked against the source."""
+
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class StoryView:
+    story_id: int
+    headline: str
+    headline_article: str | None  # the report the headline is taken from (None: from a claim)
+    outlets: list[Outlet]
+    languages: list[str]
+    first_report: str | None
+    last_report: str | None
+    disputes: list[Dispute]
+    updates: list[Dispute]
+    agreed: list[ClaimView]  # reported by two or more reports, no differing figures
+    differing: list[ClaimView]  # reported by two or more, with differing figures
+    single: dict[str, list[ClaimView]]  # article id -> what only that report says
+    omissions: dict[str, list[ClaimView]]  # article id -> claims most others report that it leaves out
+    quotes: list[tuple[QuoteMatch, list[list[QuotePiece]]]]
+    timeline: list[TimelineEntry]
+    unreliable: list[dict[str, Any]]
+    marks: dict[str, list[tuple[int, int, str, str]]]  # article id -> (start, end, "garbled"|"disputed", note), text spans
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"agreed": len(self.agreed), "disputed": len(self.disputes) + len(self.differing),
+                "single": sum(len(v) for v in self.single.values()), "updates": len(self.updates)}

@@ -451,6 +451,7 @@ def _compare(store, sid: int, embedder: str | None = None):
     """compare() for a story id already resolved, under that story's lock."""
 
     from .compare import compare_articles
+    from .compare.view import headline, reader_language
     from .embed import get_embedder
     from .extract import VERSION
 
@@ -470,7 +471,21 @@ def _compare(store, sid: int, embedder: str | None = None):
         extractions = [x if x is not None else fresh.get(a.id) for a, x in zip(articles, extractions)]
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode, copies)
     store.put_dossier(sid, key, json.dumps(result.to_dict(), ensure_ascii=False).encode())
+    store.set_story_title(sid, headline(result, reader_language(), {a.id: a.title for a in articles})[0])  # the list then names it as its page does
     return result
+
+
+def story_view(store, story_id: int, reader_lang: str | None = None):
+    """(comparison, reader's view, the members by id) of a story, or None: what a story page shows."""
+    from .compare.view import reader_language, story_view as view_of
+    from .extract import VERSION
+
+    result = compare(store, story_id)
+    if result is None:
+        return None
+    articles = {a.id: a for a in store.get_articles([a["id"] for a in result.articles])}
+    extractions = {aid: store.get_extraction(aid, VERSION) for aid in articles}
+    return result, view_of(result, list(articles.values()), extractions, reader_lang or reader_language()), articles
 
 
 def dossier_key(store, sid: int, embedder: str | None = None) -> str:

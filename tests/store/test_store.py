@@ -149,3 +149,77 @@ def test_copy_moves_a_whole_store_to_postgresql_and_back_and_resumes(tmp_path, p
     finally:
         drop_pg_database(pg_server, url)
     source.close()
+
+
+def _two_stories(store):
+    """Three reports: two in English and Chinese in one story, a German one in another."""
+    en = art("A ferry sank off Cebu.", title="Ferry sinks off Cebu", lang="en", source="Harbor Wire", published="2026-03-03")
+    zh = art("宿务一艘渡轮沉没。", title="宿务渡轮沉没", lang="zh", source="东方时报", published="2026-03-04")
+    de = art("Ein Güterzug ist entgleist.", title="Güterzug entgleist", lang="de", source="Tageskurier", published="2026-03-10")
+    store.upsert_articles([en, zh, de])
+    ferry = store.move_articles([en.id, zh.id], None, action="split")
+    train = store.move_articles([de.id], None, action="split")
+    return ferry, train, (en, zh, de)
+
+
+def test_story_list_filters_and_orders(any_store):
+    store = any_store
+    ferry, train, _ = _two_stories(store)
+    assert [s["id"] for s in store.list_stories()] == [train, ferry]  # latest report first
+    assert [s["id"] for s in store.list_stories(order="size")] == [ferry, train]
+    assert [s["id"] for s in store.list_stories(order="added")] == [train, ferry]
+    assert [s["id"] for s in store.list_stories(lang="zh")] == [ferry]
+    assert store.list_stories(lang="z") == []  # a whole language code, not part of one
+    assert [s["id"] for s in store.list_stories(source="Tageskurier")] == [train]
+    assert [s["id"] for s in store.list_stories(since="2026-03-05")] == [train]
+    assert [s["id"] for s in store.list_stories(until="2026-03-03")] == [ferry]
+    assert [s["id"] for s in store.list_stories(ids=[ferry])] == [ferry]
+    store.set_story_title(ferry, "Ferry sinks off Cebu")
+    assert store.list_stories(ids=[ferry])[0]["title"] == "Ferry sinks off Cebu"
+
+
+def test_corrections_are_undone_latest_first(any_store):
+    store = any_store
+    ferry, train, (en, zh, de) = _two_stories(store)
+    store.merge_stories(ferry, [train])
+    assert store.story_of(de.id) == ferry and store.resolve_story(train) == ferry
+    edit = store.last_edit()
+    assert edit["action"] == "merge"
+    assert sorted(store.undo_edit(edit["id"])) == sorted({ferry, train})
+    assert store.story_of(de.id) == train and store.resolve_story(train) == train
+    assert {s["id"]: s["size"] for s in store.list_stories()} == {ferry: 2, train: 1}
+    # then the split that made the train story: its article is in no story again
+    assert store.last_edit()["action"] == "split"
+    store.undo_edit(store.last_edit()["id"])
+    assert store.story_of(de.id) is None and [s["id"] for s in store.list_stories()] == [ferry]
+    store.undo_edit(store.last_edit()["id"])
+    assert store.last_edit() is None and store.list_stories() == []
+
+
+def test_the_operator_names_an_outlet(any_store):
+    store = any_store
+    ferry, _, (en, _, _) = _two_stories(store)
+    before = store.member_hashes(ferry)
+    assert store.set_article_source(en.id, "Coastal Times")
+    got = store.get_article(en.id)
+    assert (got.source, got.source_provenance) == ("Coastal Times", "operator")
+    assert "Coastal Times" in store.list_stories(ids=[ferry])[0]["sources"]
+    assert store.member_hashes(ferry) != before  # its story's dossier is stale: the name shows in it
+    assert not store.set_article_source("no-such-article", "X")
+
+
+def test_quotes_of_a_person_are_found_by_canonical_name(any_store):
+    from newsprism.model import Extraction, Quote, Span
+
+    store = any_store
+    a = art('"Asia is a promising land," Mao Ning said.', title="Mao Ning on Asia", lang="en")
+    b = art("Mao Ningbo was not quoted; Maoist_ said nothing.", title="Other", lang="en")
+    store.upsert_articles([a, b])
+    q = Quote(Span(a.id, 0, 41), Span(a.id, 1, 26), "Asia is a promising land,", "said", True, "Mao Ning")
+    store.put_extractions([Extraction(a.id, quotes=[q], version="v1", content_hash=a.content_hash),
+                           Extraction(b.id, quotes=[Quote(Span(b.id, 0, 5), Span(b.id, 0, 5), "x", "said", True, "Maoist_")],
+                                      version="v1", content_hash=b.content_hash)])
+    found = store.quotes_by("Mao Ning", "v1")
+    assert [(x.id, [q["content_text"] for q in qs]) for x, qs in found] == [(a.id, ["Asia is a promising land,"])]
+    assert store.quotes_by("Mao", "v1") == [] and store.quotes_by("Mao Ning", "v2") == []
+    assert [x.id for x, _ in store.quotes_by("Maoist_", "v1")] == [b.id]  # LIKE's wildcards are taken literally

@@ -420,18 +420,46 @@ class SQLStore:
                             "ON CONFLICT (article_id, model) DO UPDATE SET vec = excluded.vec",
                             [(k, model, v.astype("float32").tobytes()) for k, v in items.items()])
 
-    def list_stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent") -> list[dict[str, Any]]:
-        """Stories with size, outlets, languages, date range and a representative title (from the kept summary)."""
-        last = f"last_published DESC{self.nulls_last}"
-        by = f"{last}, size DESC" if order == "recent" else f"size DESC, {last}"
+    STORY_ORDERS = {"recent": "last_published DESC{nl}, size DESC", "size": "size DESC, last_published DESC{nl}",
+                    "first": "first_published DESC{nl}, size DESC", "added": "id DESC"}
+
+    def list_stories(self, limit: int = 50, offset: int = 0, min_size: int = 1, order: str = "recent",
+                     lang: str | None = None, source: str | None = None, since: str | None = None,
+                     until: str | None = None, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """Stories with size, outlets, languages, date range and a representative title (from the kept summary).
+        ``order``: recent (latest report first), size, first (newest first report first) or added (newest
+        story first); filters: a language, an outlet, reports on or after ``since`` / on or before ``until``
+        (ISO days); ``ids``: these stories only."""
+        where, params = ["size >= ?"], [min_size]
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"id IN ({marks(len(ids))})")
+            params.extend(ids)
+        for column, value in (("languages", lang), ("sources", source)):
+            if value:  # the summary keeps both as sorted comma lists: match one whole item
+                where.append(f"(',' || {column} || ',') LIKE ?")
+                params.append(f"%,{value},%")
+        if since:
+            where.append("last_published >= ?")
+            params.append(since[:10])
+        if until:
+            where.append("substr(first_published, 1, 10) <= ?")
+            params.append(until[:10])
+        by = self.STORY_ORDERS.get(order, self.STORY_ORDERS["recent"]).format(nl=self.nulls_last)
         out = []
         for r in self._rows("SELECT id, size, sources, languages, first_published, last_published, title FROM story_summary "
-                            f"WHERE size >= ? ORDER BY {by}, id LIMIT ? OFFSET ?", (min_size, limit, offset)):
+                            f"WHERE {' AND '.join(where)} ORDER BY {by}, id LIMIT ? OFFSET ?", (*params, limit, offset)):
             d = dict(r)
             d["sources"] = d["sources"].split(",") if d["sources"] else []
             d["languages"] = d["languages"].split(",") if d["languages"] else []
             out.append(d)
         return out
+
+    def set_story_title(self, story_id: int, title: str) -> None:
+        """The headline a story's comparison chose (compare/view.py): the story list then shows what its page does."""
+        with self._tx() as cur:
+            cur.execute("UPDATE story_summary SET title = ? WHERE id = ?", (title, story_id))
 
     def story_members(self, story_id: int) -> list[tuple[Article, dict[str, Any]]]:
         rows = self._rows(f"SELECT {_A_COLUMNS}, m.score, m.method FROM story_members m JOIN articles a ON a.id = m.article_id "
@@ -451,14 +479,23 @@ class SQLStore:
         return out
 
     def member_hashes(self, story_id: int) -> list[tuple[str, str]]:
-        """(article id, content hash) of a story's members: enough to tell whether its dossier is current."""
-        return [(r[0], r[1]) for r in self._rows(
-            "SELECT a.id, a.content_hash FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? "
-            "ORDER BY a.id", (story_id,))]
+        """(article id, content hash and outlet) of a story's members: enough to tell whether its dossier is
+        current (an outlet the operator named shows in it)."""
+        return [(r[0], f"{r[1]}|{r[2] or ''}") for r in self._rows(
+            "SELECT a.id, a.content_hash, a.source FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.story_id = ? ORDER BY a.id", (story_id,))]
 
     def memberships(self) -> dict[str, int]:
         """Article id -> its story, for every article in a story."""
         return {r[0]: r[1] for r in self._stream("SELECT article_id, story_id FROM story_members")}
+
+    def stories_of(self, article_ids: list[str]) -> dict[str, int]:
+        """Article id -> its story, for those of these articles in one."""
+        out: dict[str, int] = {}
+        for part in chunks(article_ids):
+            out.update((r[0], r[1]) for r in self._rows(
+                f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks(len(part))})", tuple(part)))
+        return out
 
     def story_of(self, article_id: str) -> int | None:
         return self._value("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,))
@@ -478,10 +515,29 @@ class SQLStore:
 
     # --- manual edits: pinned as 'manual', which later automatic runs never move -------------------
 
+    def _members_before(self, cur: Cursor, story_ids: Iterable[int], article_ids: Iterable[str] = ()) -> dict[str, Any]:
+        """What an edit is about to change, kept with it so that it can be undone: the memberships of these
+        stories and articles (an article in no story is listed as ``absent``)."""
+        rows: dict[str, list[Any]] = {}
+        for sid in set(story_ids):
+            for r in cur.execute("SELECT article_id, story_id, score, method FROM story_members WHERE story_id = ?", (sid,)).fetchall():
+                rows[r[0]] = list(r)
+        absent = []
+        for aid in article_ids:
+            r = cur.execute("SELECT article_id, story_id, score, method FROM story_members WHERE article_id = ?", (aid,)).fetchone()
+            if r is None:
+                absent.append(aid)
+            else:
+                rows[r[0]] = list(r)
+        return {"members": list(rows.values()), "absent": absent}
+
     def merge_stories(self, target: int, others: list[int]) -> int:
         stamp = now()
         with self._tx() as cur:
             self._lock(cur, "stories")
+            before = self._members_before(cur, [target, *others])
+            before["merged_into"] = {str(o): cur.execute("SELECT merged_into FROM stories WHERE id = ?", (o,)).fetchone()[0]
+                                     for o in others if cur.execute("SELECT 1 FROM stories WHERE id = ?", (o,)).fetchone()}
             for other in others:
                 cur.execute("UPDATE story_members SET story_id = ?, method = 'manual', assigned_at = ? WHERE story_id = ?",
                             (target, stamp, other))
@@ -489,7 +545,7 @@ class SQLStore:
             cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (target,))
             self._refresh_summaries(cur, {target, *others})
             cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, 'merge', ?)",
-                        (stamp, json.dumps({"into": target, "merged": others})))
+                        (stamp, json.dumps({"into": target, "merged": others, "before": before})))
         return target
 
     def move_articles(self, article_ids: list[str], story_id: int | None, action: str = "move") -> int:
@@ -503,14 +559,84 @@ class SQLStore:
             # A story a user has edited is curated: pin its members and those of the stories the
             # articles leave, so a rebuild keeps the composition the user saw, not only the moved articles.
             sources = self._stories_of(cur, article_ids)
+            before = self._members_before(cur, sources | {story_id}, article_ids)
             for sid in sources | {story_id}:
                 cur.execute("UPDATE story_members SET method = 'manual' WHERE story_id = ?", (sid,))
             for aid in article_ids:
                 self._put_member(cur, aid, story_id, None, "manual", stamp)
             self._refresh_summaries(cur, sources | {story_id})
             cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, ?, ?)",
-                        (stamp, action, json.dumps({"articles": article_ids, "story": story_id})))
+                        (stamp, action, json.dumps({"articles": article_ids, "story": story_id, "before": before})))
         return story_id
+
+    def last_edit(self) -> dict[str, Any] | None:
+        """The latest correction that can still be undone (a merge, move or split not undone yet), or None."""
+        undone = {json.loads(r[0]).get("edit") for r in self._rows("SELECT detail FROM story_edits WHERE action = 'undo'")}
+        for r in self._rows("SELECT id, at, action, detail FROM story_edits WHERE action IN ('merge', 'move', 'split') "
+                            "ORDER BY id DESC LIMIT 20"):
+            detail = json.loads(r[3])
+            if r[0] in undone:
+                continue
+            if "before" not in detail:
+                return None  # made before edits kept what they changed: not undoable, nor anything older
+            return {"id": r[0], "at": r[1], "action": r[2], "detail": detail}
+        return None
+
+    def undo_edit(self, edit_id: int) -> list[int]:
+        """Put the memberships an edit changed back as they were; the stories it touched, to show again."""
+        stamp = now()
+        with self._tx() as cur:
+            self._lock(cur, "stories")
+            row = cur.execute("SELECT action, detail FROM story_edits WHERE id = ?", (edit_id,)).fetchone()
+            if row is None or "before" not in json.loads(row[1]):
+                raise ValueError(f"edit {edit_id} cannot be undone")
+            detail = json.loads(row[1])
+            before = detail["before"]
+            touched = {int(m[1]) for m in before["members"]}
+            touched |= {int(detail.get("into", detail.get("story", 0)))} | {int(k) for k in before.get("merged_into", {})}
+            for aid, sid, score, method in before["members"]:
+                cur.execute("UPDATE story_members SET story_id = ?, score = ?, method = ?, assigned_at = ? WHERE article_id = ?",
+                            (sid, score, method, stamp, aid))
+            for aid in before["absent"]:
+                cur.execute("DELETE FROM story_members WHERE article_id = ?", (aid,))
+            for other, merged_into in before.get("merged_into", {}).items():
+                cur.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (merged_into, stamp, int(other)))
+            self._refresh_summaries(cur, touched)
+            cur.execute("INSERT INTO story_edits(at, action, detail) VALUES (?, 'undo', ?)", (stamp, json.dumps({"edit": edit_id})))
+        return sorted(touched)
+
+    def set_article_source(self, article_id: str, name: str) -> bool:
+        """Name the outlet of an article whose outlet was unknown or wrong (the operator's word wins over any guess)."""
+        with self._tx() as cur:
+            found = cur.execute("UPDATE articles SET source = ?, source_provenance = 'operator' WHERE id = ? RETURNING id",
+                                (name, article_id)).fetchone()
+            if found:
+                self._refresh_summaries(cur, self._stories_of(cur, [article_id]))
+        return found is not None
+
+    def quotes_by(self, speaker: str, version: str, limit: int = 500) -> list[tuple[Article, list[dict[str, Any]]]]:
+        """Articles (newest first) with a current extraction that quotes ``speaker`` (its canonical name),
+        each with those quotes."""
+        needle = json.dumps(speaker, ensure_ascii=False).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._rows(f"SELECT {_A_COLUMNS}, x.data FROM extractions x JOIN articles a ON a.id = x.article_id "
+                          f"WHERE x.data LIKE ? ESCAPE '\\' AND {self._CURRENT} "
+                          "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC LIMIT ?",
+                          (f'%"speaker": {needle}%', version, limit))
+        out = []
+        for r in rows:
+            d = dict(r)
+            quotes = [q for q in json.loads(d.pop("data"))["quotes"] if q.get("speaker") == speaker]
+            if quotes:
+                out.append((_article_from_dict(d), quotes))
+        return out
+
+    def vector_count(self, model: str) -> int:
+        return int(self._value("SELECT count(*) FROM article_vectors WHERE model = ?", (model,)) or 0)
+
+    def iter_vectors(self, model: str) -> Iterator[tuple[str, Any]]:
+        """Every article's stored vector of this model: (article id, float32 array), streamed."""
+        for r in self._stream("SELECT article_id, vec FROM article_vectors WHERE model = ?", (model,)):
+            yield r[0], np.frombuffer(bytes(r[1]), dtype=np.float32)
 
     # --- extractions and the dossier cache --------------------------------------------------------
 
