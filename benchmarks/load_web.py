@@ -1,12 +1,16 @@
 """Load on the web UI: 50 concurrent clients for 60 s against the story list and story pages.
 
-    python benchmarks/load_web.py [--replicas 7] [--clients 50] [--seconds 60]
+    python benchmarks/load_web.py [--replicas 7] [--clients 50] [--seconds 60] [--mix reader]
 
 Builds a store of GVA dev replayed with shifted dates (7 replicas: 22k articles), clusters it, computes
 the dossiers of the 200 biggest stories ahead (as `newsprism report` would; a dossier is then a lookup),
 starts `newsprism serve --workers 2` on loopback, and runs the clients in this process (asyncio, one
 kept-alive connection each). Requests alternate between story-list pages (newest and biggest first, random offsets) and
 story pages of those 200 stories. Reports requests/s, p50/p99 latency and errors.
+
+``--mix reader`` (issue 18) is what a reader does: a third each of story lists with filters and sorting
+(an outlet, a date range, a language, any order, any page), searches (words and meaning: two words of a
+stored headline, or a whole headline), and story pages; latencies are reported per kind as well.
 """
 
 from __future__ import annotations
@@ -114,13 +118,54 @@ async def read_loop(port: int, next_url, running, record, errors: list[str]) -> 
     writer.close()
 
 
-async def client(port: int, stories: list[int], until: float, lat: list[float], errors: list[str]) -> None:
+def reader_urls(db: Path) -> dict[str, list[str]]:
+    """Story-list filters (outlets, days, languages) and search queries drawn from the store itself."""
+    from urllib.parse import quote
+
+    import newsprism
+
+    with newsprism.open(db) as news:
+        st = news.stats()
+        rows = news.stories(limit=400, order="size")
+    outlets = [k for k in st["top_sources"] if k != "(none)"][:10]
+    days = sorted({(r["first_published"] or "")[:10] for r in rows if r["first_published"]})
+    titles = [r["title"] for r in rows if r["title"]]
+    queries = [" ".join(t.split()[:2]) for t in titles[:200]] + titles[200:400]
+    lists = []
+    for i in range(300):
+        rng = random.Random(i)
+        params = [f"order={rng.choice(['recent', 'size', 'first', 'added'])}", f"offset={rng.randrange(0, 300) // 50 * 50}"]
+        kind = rng.randrange(3)
+        if kind == 0 and outlets:
+            params.append(f"source={quote(rng.choice(outlets))}")
+        elif kind == 1 and days:
+            start = rng.randrange(len(days))
+            params += [f"since={days[start]}", f"until={days[min(len(days) - 1, start + 30)]}"]
+        else:
+            params.append("lang=en")
+        lists.append("/?" + "&".join(params))
+    return {"list": lists, "search": [f"/search?q={quote(q)}" for q in queries]}
+
+
+async def client(port: int, stories: list[int], until: float, lat: list[float], errors: list[str],
+                 reader: dict[str, list[str]] | None = None, by_kind: dict[str, list[float]] | None = None) -> None:
+    kinds: list[str] = []
+
     def next_url(rng: random.Random) -> str:
+        if reader is not None:
+            kind = rng.choice(["list", "search", "story"])
+            kinds.append(kind)
+            return f"/stories/{rng.choice(stories)}" if kind == "story" else rng.choice(reader[kind])
         if rng.random() < 0.5:
             return f"/?order={rng.choice(['recent', 'size'])}&offset={rng.randrange(0, 500) // 50 * 50}"
         return f"/stories/{rng.choice(stories)}"
 
-    await read_loop(port, next_url, lambda: time.perf_counter() < until, lambda _t, secs: lat.append(secs), errors)
+    def record(_t: float, secs: float) -> None:
+        lat.append(secs)
+        if by_kind is not None and kinds:
+            by_kind.setdefault(kinds[-1], []).append(secs)
+
+    await read_loop(port, next_url, lambda: time.perf_counter() < until, record, errors)
 
 
 def main() -> None:
@@ -130,6 +175,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--workers", type=int, default=2, help="server processes (newsprism serve --workers)")
     ap.add_argument("--db", help="keep the store here and reuse it on the next run (it takes minutes to build)")
+    ap.add_argument("--mix", choices=["pages", "reader"], default="pages",
+                    help="pages: story lists and story pages; reader: filtered lists, searches and story pages")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "load.db"
@@ -145,24 +192,31 @@ def main() -> None:
 
             base = f"http://127.0.0.1:{port}"
             wait_until_up(base)
+            reader = reader_urls(db) if args.mix == "reader" else None
+            if reader:  # each server process reads the store's vectors once, at its first search
+                for _ in range(2 * args.workers):
+                    httpx.get(base + reader["search"][0], timeout=120)
             lat: list[float] = []
+            by_kind: dict[str, list[float]] = {}
             errors: list[str] = []
             until = time.perf_counter() + args.seconds
             started = time.perf_counter()
 
             async def run() -> None:
-                await asyncio.gather(*(client(port, stories, until, lat, errors) for _ in range(args.clients)))
+                await asyncio.gather(*(client(port, stories, until, lat, errors, reader, by_kind) for _ in range(args.clients)))
 
             asyncio.run(run())
             elapsed = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(timeout=10)
-    lat.sort()
-    print(json.dumps({"clients": args.clients, "workers": args.workers, "seconds": round(elapsed, 1), "requests": len(lat),
-                      "requests_per_s": round(len(lat) / elapsed, 1), "p50_ms": round(1000 * lat[len(lat) // 2], 1),
-                      "p99_ms": round(1000 * lat[int(len(lat) * 0.99)], 1), "errors": len(errors),
-                      "first_errors": errors[:5]}))
+    def pct(xs: list[float]) -> dict[str, float]:
+        xs = sorted(xs)
+        return {"requests": len(xs), "p50_ms": round(1000 * xs[len(xs) // 2], 1), "p99_ms": round(1000 * xs[int(len(xs) * 0.99)], 1)}
+
+    print(json.dumps({"mix": args.mix, "clients": args.clients, "workers": args.workers, "seconds": round(elapsed, 1),
+                      "requests_per_s": round(len(lat) / elapsed, 1), **pct(lat), "errors": len(errors),
+                      "first_errors": errors[:5], "by_kind": {k: pct(v) for k, v in sorted(by_kind.items())}}))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,16 @@ def test_cluster_stories_story_and_edits(cli):
     code, out, _ = cli("story", str(ferry), "--json")
     assert len(json.loads(out)["articles"]) == 5 + 4 + 1
     assert cli("story", "9999")[0] == 4 and cli("move", "d37", "9999")[0] == 4
+    # undo, latest first: the move, the split, then the merge
+    for action in ("move", "split", "merge"):
+        code, out, _ = cli("undo")
+        assert code == 0 and f"undid the {action}" in out
+    code, out, _ = cli("story", str(ferry), "--json")
+    assert len(json.loads(out)["articles"]) == 5 and f"merged into" not in cli("story", str(quake))[1]
+    assert cli("undo")[0] == 3  # nothing left to undo
+    code, out, _ = cli("outlet", "d37", "Coastal  Times")
+    assert code == 0 and cli("show", "d37")[1].count("Coastal Times") >= 1
+    assert cli("outlet", "no-such-article", "X")[0] == 4
 
 
 def test_eval_clustering_on_the_demo_corpus(tmp_path):

@@ -443,6 +443,28 @@ def move(article: str, story_id: int, db: DbOpt = None) -> None:
     console.print(f"moved {article} to story {target}")
 
 
+@app.command()
+def undo(db: DbOpt = None) -> None:
+    """Undo the latest correction (merge, split or move); run again to undo the one before. Exit 3: nothing to undo."""
+    with _open(db) as news:
+        edit = news.last_edit()
+        if edit is None:
+            err.print("no correction to undo")
+            raise typer.Exit(EXIT_NOTHING)
+        touched = news.undo()
+    console.print(f"undid the {edit['action']} of {edit['at']}: stories {', '.join(map(str, touched or []))} as they were")
+
+
+@app.command()
+def outlet(article: str, name: str, db: DbOpt = None) -> None:
+    """Name the outlet of ARTICLE (one known only by its file name, or none): the name wins over any guess."""
+    with _open(db) as news:
+        if not news.name_outlet(article, name):
+            err.print(f"no article {article}" if news.article(article) is None else "an outlet needs a name")
+            raise typer.Exit(EXIT_NOT_FOUND if news.article(article) is None else EXIT_USAGE)
+    console.print(f"{article}: outlet {' '.join(name.split())}")
+
+
 @app.command("copy")
 def copy_cmd(source: Annotated[str, typer.Argument(help="The store to copy: a SQLite file or a postgresql:// URL")],
              target: Annotated[str, typer.Argument(help="Where to copy it (created and migrated as needed)")],

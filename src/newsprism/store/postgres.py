@@ -163,12 +163,12 @@ class PostgresStore(SQLStore):
                             "ON CONFLICT (rowid) DO UPDATE SET doc = excluded.doc",
                             [(rowid, fold(fts_text(title)), fold(fts_text(text))) for rowid, title, text, _ in items])
 
-    def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
-        query = " && ".join("phraseto_tsquery('simple', ?)" for _ in phrases)
+    def _fts_match(self, phrases: list[str], any_word: bool = False) -> tuple[str, list[Any]]:
+        query = (" || " if any_word else " && ").join("phraseto_tsquery('simple', ?)" for _ in phrases)
         return f"JOIN articles_fts f ON f.rowid = a.rowid AND f.doc @@ ({query})", [fold(p) for p in phrases]
 
-    def _fts_rank(self, phrases: list[str]) -> tuple[str, list[Any]]:
-        query = " && ".join("phraseto_tsquery('simple', ?)" for _ in phrases)
+    def _fts_rank(self, phrases: list[str], any_word: bool = False) -> tuple[str, list[Any]]:
+        query = (" || " if any_word else " && ").join("phraseto_tsquery('simple', ?)" for _ in phrases)
         # normalised by the log of the document's length (flag 1), as BM25 weighs a hit in a short text more:
         # on the demo corpus this orders hits as SQLite's FTS5 does
         return f"ts_rank(f.doc, ({query}), 1) DESC", [fold(p) for p in phrases]

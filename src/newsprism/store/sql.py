@@ -288,13 +288,16 @@ class SQLStore:
         for row in self._stream(f"SELECT {_COLUMNS} FROM articles ORDER BY {by}"):
             yield _article(row)
 
-    def search(self, text: str, limit: int = 20) -> list[tuple[Article, str]]:
-        """Full-text search, best match first, each hit with a short snippet of its matching sentence."""
+    def search(self, text: str, limit: int = 20, any_word: bool = False) -> list[tuple[Article, str]]:
+        """Full-text search, best match first, each hit with a short snippet of its matching sentence.
+        Every word must occur, or with ``any_word`` any of them (its longest eight: a headline as the query)."""
         phrases = query_phrases(text)
+        if any_word:
+            phrases = sorted(dict.fromkeys(phrases), key=len, reverse=True)[:8]
         if not phrases:
             return []
-        join, params = self._fts_match(phrases)
-        rank, rank_params = self._fts_rank(phrases)
+        join, params = self._fts_match(phrases, any_word)
+        rank, rank_params = self._fts_rank(phrases, any_word)
         rows = self._rows(f"SELECT {_A_COLUMNS} FROM articles a {join} ORDER BY {rank}, a.rowid LIMIT ?",
                           (*params, *rank_params, limit))
         words = [w.strip('"') for w in re.findall(r'"[^"]+"|\S+', text)]

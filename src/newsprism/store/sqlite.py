@@ -115,11 +115,11 @@ class SQLiteStore(SQLStore):
         cur.executemany("INSERT INTO articles_fts(rowid, title, body) VALUES (?, ?, ?)",
                         [(rowid, fts_text(title), fts_text(text)) for rowid, title, text, _ in items])
 
-    def _fts_match(self, phrases: list[str]) -> tuple[str, list[Any]]:
-        query = " AND ".join(f'"{p}"' for p in phrases)
+    def _fts_match(self, phrases: list[str], any_word: bool = False) -> tuple[str, list[Any]]:
+        query = (" OR " if any_word else " AND ").join(f'"{p}"' for p in phrases)
         return "JOIN articles_fts f ON f.rowid = a.rowid AND articles_fts MATCH ?", [query]
 
-    def _fts_rank(self, phrases: list[str]) -> tuple[str, list[Any]]:
+    def _fts_rank(self, phrases: list[str], any_word: bool = False) -> tuple[str, list[Any]]:
         return "bm25(articles_fts, 3.0, 1.0)", []
 
     @contextlib.contextmanager
