@@ -30,6 +30,13 @@ class Span:
         return article_text[self.start : self.end]
 
 
+def span_fields(span: "Span | dict[str, Any]") -> dict[str, Any]:
+    """A span as a dict, whether it is a Span or already one (a comparison read back from JSON)."""
+    if isinstance(span, dict):
+        return span
+    return {"article_id": span.article_id, "start": span.start, "end": span.end, "field": span.field}
+
+
 @dataclass(slots=True)
 class RawRecord:
     """What a reader found in its input, before normalization.

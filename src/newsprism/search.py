@@ -19,8 +19,9 @@ from .model import Article
 
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009): ranks, not scores, are fused
 MIN_SIMILARITY = 0.30  # below this a headline shares little but the language with the query
-FEEDBACK = 0.5  # weight of the nearest headline added to the query (SemEval dev: cross-lingual top-10 0.79 -> 0.82)
-OTHER_LANGUAGES = 3  # places of the first ten kept for other languages (dev: cross 0.67 -> 0.79, same 0.90 -> 0.87)
+FEEDBACK_SIMILARITY = 0.5  # the nearest headline leads the query only when at least this close
+FEEDBACK = 0.5  # weight of the headline added to the query (SemEval dev: cross-lingual top-10 by meaning 0.77 -> 0.81)
+OTHER_LANGUAGES = 5  # places of the first ten kept for other languages (dev: cross 0.67 -> 0.81, same 0.90 -> 0.89)
 
 
 @dataclass
@@ -47,6 +48,10 @@ class _Index:
         self.ids: list[str] = []
         self.matrix = np.zeros((0, 1), dtype=np.float32)
         self.count = -1
+        self.rows: dict[str, int] = {}
+
+    def row(self, article_id: str | None) -> int | None:
+        return None if article_id is None else self.rows.get(article_id)
 
 
 _INDEXES: dict[tuple[str, str], _Index] = {}
@@ -66,7 +71,7 @@ def _index(store, model: str) -> _Index:
             matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
             if len(matrix):
                 matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-            idx.ids, idx.matrix, idx.count = ids, matrix, count
+            idx.ids, idx.matrix, idx.count, idx.rows = ids, matrix, count, {a: i for i, a in enumerate(ids)}
         return idx
 
 
@@ -80,10 +85,12 @@ def by_words(store, query: str, k: int = 200) -> list[tuple[Article, str]]:
     return found
 
 
-def by_meaning(store, query: str, model: str, k: int = 100, feedback: float = FEEDBACK) -> list[tuple[str, float]]:
-    """(article id, cosine similarity) of the ``k`` headlines nearest the query, in any language. The query
-    is moved towards its nearest headline (pseudo-relevance feedback, Rocchio): a report's whole headline
-    and lead carry its story across languages better than a few typed words do."""
+def by_meaning(store, query: str, model: str, k: int = 100, toward: str | None = None,
+               feedback: float = FEEDBACK) -> list[tuple[str, float]]:
+    """(article id, cosine similarity) of the ``k`` headlines nearest the query, in any language. With
+    ``toward`` (the best match by words), the query moves towards that article's headline (pseudo-relevance
+    feedback, Rocchio): a report's whole headline and lead carry its story across languages better than a
+    few typed words do; else towards the nearest headline when it is close (a loose one would lead astray)."""
     from .embed import get_embedder
 
     idx = _index(store, model)
@@ -92,8 +99,13 @@ def by_meaning(store, query: str, model: str, k: int = 100, feedback: float = FE
     q = np.asarray(get_embedder(model).encode([query]), dtype=np.float32)[0]
     q /= max(float(np.linalg.norm(q)), 1e-9)
     if feedback:
-        q = q + feedback * idx.matrix[int(np.argmax(idx.matrix @ q))]
-        q /= max(float(np.linalg.norm(q)), 1e-9)
+        row = idx.row(toward)
+        if row is None:
+            sims = idx.matrix @ q
+            row = int(np.argmax(sims)) if sims.max() >= FEEDBACK_SIMILARITY else None
+        if row is not None:
+            q = q + feedback * idx.matrix[row]
+            q /= max(float(np.linalg.norm(q)), 1e-9)
     sims = idx.matrix @ q
     k = min(k, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
@@ -105,11 +117,13 @@ def ranked(store, query: str, model: str, words: int = 200, meaning: int = 100, 
     only ever find the query's own language, so the best ``other_languages`` hits by meaning in other
     languages are placed among the first ten."""
     from .ingest.normalize import detect_language
+    from .text import has_han
 
     hits: dict[str, Hit] = {}
-    for rank, (art, snippet) in enumerate(by_words(store, query, words)):
+    found = by_words(store, query, words)
+    for rank, (art, snippet) in enumerate(found):
         hits[art.id] = Hit(art, snippet, ["words"], score=1 / (RRF_K + rank))
-    near = by_meaning(store, query, model, meaning)
+    near = by_meaning(store, query, model, meaning, toward=found[0][0].id if found else None)
     new = [aid for aid, _ in near if aid not in hits]
     fetched = {a.id: a for a in store.get_articles(new)} if new else {}
     for rank, (aid, sim) in enumerate(near):
@@ -121,7 +135,7 @@ def ranked(store, query: str, model: str, words: int = 200, meaning: int = 100, 
             art = fetched[aid]
             hits[aid] = Hit(art, _lead(art), ["meaning"], round(sim, 3), 1 / (RRF_K + rank))
     order = sorted(hits.values(), key=lambda h: -h.score)
-    lang = detect_language(query)
+    lang = detect_language(query) or ("zh" if has_han(query) else None)  # two characters are too few to detect
     others = [hits[aid] for aid, _ in near if aid in hits and hits[aid].article.lang != lang][:other_languages]
     head = [h for h in order if h not in others][: 10 - len(others)]
     return head + others + [h for h in order if h not in head and h not in others]
@@ -136,8 +150,9 @@ def find(store, query: str, model: str, limit: int = 20, per_story: int = 3) -> 
     for hit in hits.values():
         sid = stories.get(hit.article.id)
         group = grouped.setdefault(sid if sid is not None else f"a:{hit.article.id}", StoryHits(sid, None))
+        # its best hit ranks a story; each further hit adds a little (many weak matches never outrank a strong one)
+        group.score += hit.score if not group.hits else hit.score / 4
         group.hits.append(hit)
-        group.score += hit.score  # a story many hits point to ranks above one with a single hit
     best = sorted(grouped.values(), key=lambda g: -g.score)[:limit]
     for g in best:  # the best hit of each language first, then the rest by score
         firsts = list({h.article.lang: h for h in reversed(g.hits)}.values())[::-1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 
-from ..model import StoryComparison
+from ..model import StoryComparison, span_fields
 from .chart import timeline_svg
 
 
@@ -19,8 +19,7 @@ def _fmt(value) -> str:
 def _cite(span) -> str:
     if span is None:
         return ""
-    d = span if isinstance(span, dict) else {"article_id": span.article_id, "start": span.start, "end": span.end,
-                                             "field": span.field}
+    d = span_fields(span)
     where = "title " if d.get("field") == "title" else ""
     return f"[{d['article_id'][:8]} {where}{d['start']}-{d['end']}]"
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from ..compare.chart import timeline_svg
 from ..compare.view import _clip
-from ..model import Article, ClaimUnit, ClaimView, Dispute, Span, StoryComparison, StoryView
+from ..model import Article, ClaimUnit, ClaimView, Dispute, Span, StoryComparison, StoryView, span_fields
 
 ROLE_LABEL = {"majority": "majority", "outlier": "odd one out", "split": "no majority", "earlier": "earlier figure",
               "latest": "latest figure"}
@@ -23,8 +23,7 @@ def span_link(span: Span | dict | None) -> str:
     """The article page, scrolled to this span and marking it."""
     if span is None:
         return ""
-    d = span if isinstance(span, dict) else {"article_id": span.article_id, "start": span.start, "end": span.end,
-                                             "field": span.field}
+    d = span_fields(span)
     field = "&field=title" if d.get("field") == "title" else ""
     return f"/articles/{quote(d['article_id'])}?span={d['start']}-{d['end']}{field}#span"
 
@@ -33,7 +32,7 @@ def cite(span: Span | dict | None, outlet: str) -> str:
     """A reference as a link: the outlet and where in its text."""
     if span is None:
         return ""
-    d = span if isinstance(span, dict) else {"start": span.start, "end": span.end, "field": span.field}
+    d = span_fields(span)
     where = "headline" if d.get("field") == "title" else f"chars {d['start']}–{d['end']}"
     return f" <a class=cite href='{e(span_link(span))}'>{e(outlet)}, {where}</a>"
 
@@ -214,23 +213,25 @@ def _quotes(v: StoryView, r: Render) -> str:
 
 
 def _single(v: StoryView, r: Render) -> str:
-    if not v.single or len(v.outlets) < 2:
+    if len(v.outlets) < 2:
         return ""
-    out = ["<section id=single><h2>What only one report says</h2>"]
-    for aid, claims in v.single.items():
-        out.append(f"<details><summary>{e(r.name(aid))}: {len(claims)} sentence{'s' if len(claims) != 1 else ''}</summary>"
-                   f"<ul>{''.join(r.unit(cv.lead, 'li') for cv in claims)}</ul></details>")
-    out.append("</section>")
-    return "".join(out)
+    return _per_report("single", "What only one report says", "", v.single, r,
+                       lambda n: f"{n} sentence{'s' if n != 1 else ''}")
 
 
 def _omissions(v: StoryView, r: Render) -> str:
-    if not v.omissions:
+    return _per_report("omissions", "What each report leaves out", "<p class=hint>Claims most other reports carry.</p>",
+                       v.omissions, r, lambda n: f"leaves out {n}")
+
+
+def _per_report(anchor: str, title: str, intro: str, claims: dict[str, list[ClaimView]], r: Render, count) -> str:
+    """A section with one disclosure per report listing its claims (nothing when no report has any)."""
+    if not claims:
         return ""
-    out = ["<section id=omissions><h2>What each report leaves out</h2><p class=hint>Claims most other reports carry.</p>"]
-    for aid, claims in v.omissions.items():
-        out.append(f"<details><summary>{e(r.name(aid))} leaves out {len(claims)}</summary>"
-                   f"<ul>{''.join(r.unit(cv.lead, 'li') for cv in claims)}</ul></details>")
+    out = [f"<section id={anchor}><h2>{title}</h2>{intro}"]
+    for aid, items in claims.items():
+        out.append(f"<details><summary>{e(r.name(aid))}: {count(len(items))}</summary>"
+                   f"<ul>{''.join(r.unit(cv.lead, 'li') for cv in items)}</ul></details>")
     out.append("</section>")
     return "".join(out)
 
