@@ -64,8 +64,8 @@ def main() -> None:
                 fused = search.ranked(news.store, q, model)
                 stories = search.find(news.store, q, model, limit=args.k)
                 took.append(time.perf_counter() - started)
-                words = [art.id for art, _ in search.by_words(news.store, q, 200)]
-                meaning = [aid for aid, _ in search.by_meaning(news.store, q, model, 200)]
+                words = [art.id for art, _ in search.by_words(news.store, q)]
+                meaning = [aid for aid, _ in search.by_meaning(news.store, q, model)]
                 # the query's own article would take a place: the partner must be in the top k besides it
                 top = {"fused": [h.article.id for h in fused], "words": words, "meaning": meaning}
                 other_story = news.story_of(other.id)

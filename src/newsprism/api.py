@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from pydantic import BaseModel, Field
 
 from . import jobs, pipeline
+from . import search as story_search
 from .ingest.errors import InputError
 from .library import Newsprism
 from .store import default_location
@@ -148,6 +149,7 @@ def settings_from_env() -> Settings:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or settings_from_env()
     Newsprism.open(settings.db).close()  # create or migrate once, before the first request
+    story_search.encode_queries_aside()
     app = FastAPI(title="newsprism", description="Stories, sources and what they agree and disagree on.", version="0.1.0",
                   docs_url=None, redoc_url=None)
     app.add_middleware(SecurityHeaders)

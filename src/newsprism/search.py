@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from .model import Article
 
+ANY_WORD_BELOW, ANY_WORD_K = 10, 40  # the any-word query (costly for common words) only when every-word finds few
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009): ranks, not scores, are fused
 MIN_SIMILARITY = 0.30  # below this a headline shares little but the language with the query
 FEEDBACK_SIMILARITY = 0.5  # the nearest headline leads the query only when at least this close
@@ -48,6 +50,7 @@ class _Index:
         self.ids: list[str] = []
         self.matrix = np.zeros((0, 1), dtype=np.float32)
         self.count = -1
+        self.checked = -1e9  # when the stored count was last read
         self.rows: dict[str, int] = {}
 
     def row(self, article_id: str | None) -> int | None:
@@ -55,14 +58,18 @@ class _Index:
 
 
 _INDEXES: dict[tuple[str, str], _Index] = {}
+RECHECK_S = 5.0  # new vectors (articles clustered since) are looked for at most this often
 _LOCK = threading.Lock()
 
 
 def _index(store, model: str) -> _Index:
     key = (str(store.path), model)
-    count = store.vector_count(model)
     with _LOCK:
         idx = _INDEXES.setdefault(key, _Index())
+        if time.monotonic() - idx.checked < RECHECK_S:
+            return idx
+        count = store.vector_count(model)
+        idx.checked = time.monotonic()
         if idx.count != count:
             ids, rows = [], []
             for aid, vec in store.iter_vectors(model):
@@ -75,13 +82,37 @@ def _index(store, model: str) -> _Index:
         return idx
 
 
-def by_words(store, query: str, k: int = 200) -> list[tuple[Article, str]]:
-    """Articles with every word of the query first, then with any of them (a pasted headline shares most
-    of its words with its story's other reports, rarely all), each list best first."""
+# One search at a time per process: searches side by side contend for the GIL with each other and with the
+# event loop that serves the story lists and pages (benchmarks/load_web.py --mix reader: lists' p99 835 ms
+# with searches in parallel, 425 ms in turn).
+_SEARCHING = threading.Lock()
+_ASIDE: dict[str, Any] = {}  # embedder name -> the child process encoding queries, in a server
+
+
+def encode_queries_aside() -> None:
+    """In a server: encode queries in a child process (one per server process, started at the first
+    query). The encoder is hundreds of small numpy steps, each giving up the GIL and asking for it back;
+    beside an event loop serving 50 clients each step waited its turn, and a 20 ms search took seconds."""
+    _ASIDE.setdefault("on", True)
+
+
+def _encode(model: str, query: str):
+    from .embed import Encoder, get_embedder
+
+    if not _ASIDE.get("on"):
+        return get_embedder(model).encode([query])[0]
+    with _LOCK:
+        encoder = _ASIDE.get(model) or _ASIDE.setdefault(model, Encoder(model, background=True))
+    return encoder.submit([query]).result(timeout=60)[0]
+
+
+def by_words(store, query: str, k: int = 50) -> list[tuple[Article, str]]:
+    """Articles with every word of the query, best first; when fewer than ten have them all (a pasted
+    headline shares most of its words with its story's other reports, rarely all), then those with any."""
     found = store.search(query, k)
-    if len(found) < k:
+    if len(found) < ANY_WORD_BELOW:
         seen = {a.id for a, _ in found}
-        found += [(a, snip) for a, snip in store.search(query, k, any_word=True) if a.id not in seen][: k - len(found)]
+        found += [(a, snip) for a, snip in store.search(query, ANY_WORD_K, any_word=True) if a.id not in seen]
     return found
 
 
@@ -91,12 +122,11 @@ def by_meaning(store, query: str, model: str, k: int = 100, toward: str | None =
     ``toward`` (the best match by words), the query moves towards that article's headline (pseudo-relevance
     feedback, Rocchio): a report's whole headline and lead carry its story across languages better than a
     few typed words do; else towards the nearest headline when it is close (a loose one would lead astray)."""
-    from .embed import get_embedder
-
     idx = _index(store, model)
     if not idx.ids:
         return []
-    q = np.asarray(get_embedder(model).encode([query]), dtype=np.float32)[0]
+    q = np.asarray(_encode(model, query), dtype=np.float32)
+
     q /= max(float(np.linalg.norm(q)), 1e-9)
     if feedback:
         row = idx.row(toward)
@@ -112,7 +142,7 @@ def by_meaning(store, query: str, model: str, k: int = 100, toward: str | None =
     return [(idx.ids[i], float(sims[i])) for i in sorted(top, key=lambda i: -sims[i]) if sims[i] >= MIN_SIMILARITY]
 
 
-def ranked(store, query: str, model: str, words: int = 200, meaning: int = 100, other_languages: int = OTHER_LANGUAGES) -> list[Hit]:
+def ranked(store, query: str, model: str, words: int = 50, meaning: int = 50, other_languages: int = OTHER_LANGUAGES) -> list[Hit]:
     """Articles matching ``query`` by words or meaning, best first: each list's ranks fused (RRF). Words
     only ever find the query's own language, so the best ``other_languages`` hits by meaning in other
     languages are placed among the first ten."""
@@ -144,7 +174,8 @@ def ranked(store, query: str, model: str, words: int = 200, meaning: int = 100, 
 def find(store, query: str, model: str, limit: int = 20, per_story: int = 3) -> list[StoryHits]:
     """Stories matching ``query`` by words or meaning, best first, each with its best ``per_story`` hits
     (the best of each language first)."""
-    hits = {h.article.id: h for h in ranked(store, query, model)}
+    with _SEARCHING:
+        hits = {h.article.id: h for h in ranked(store, query, model)}
     stories = store.stories_of(list(hits))
     grouped: dict[Any, StoryHits] = {}
     for hit in hits.values():

@@ -290,10 +290,11 @@ class SQLStore:
 
     def search(self, text: str, limit: int = 20, any_word: bool = False) -> list[tuple[Article, str]]:
         """Full-text search, best match first, each hit with a short snippet of its matching sentence.
-        Every word must occur, or with ``any_word`` any of them (its longest eight: a headline as the query)."""
+        Every word must occur, or with ``any_word`` any of its four longest (a headline as the query: long
+        words are the rare ones, and every common word in an any-word query costs its whole posting list)."""
         phrases = query_phrases(text)
         if any_word:
-            phrases = sorted(dict.fromkeys(phrases), key=len, reverse=True)[:8]
+            phrases = sorted(dict.fromkeys(phrases), key=len, reverse=True)[:4]
         if not phrases:
             return []
         join, params = self._fts_match(phrases, any_word)
