@@ -316,3 +316,16 @@ def test_the_operator_names_an_outlet(client):
     r = client.patch(f"/api/articles/{art['id']}/outlet", json={"name": " Coastal  Times "}, headers=auth())
     assert r.json() == {"article": art["id"], "source": "Coastal Times"}
     assert client.patch("/api/articles/nope/outlet", json={"name": "X"}, headers=auth()).status_code == 404
+
+
+def test_a_server_encodes_queries_in_a_child_and_survives_its_death(reader):
+    from newsprism import search
+
+    first = reader.get("/api/stories/search", params={"q": "ferry"}).json()["items"]
+    child = next(v for k, v in search._ASIDE.items() if k != "on")
+    child._worker._proc.kill()  # killed: the next query is still answered, and a new child is started
+    child._worker._proc.wait()
+    again = reader.get("/api/stories/search", params={"q": "ferry"}).json()["items"]
+    assert [g["story"] for g in again] == [g["story"] for g in first]
+    assert search._ASIDE.get(child.name) is None or search._ASIDE[child.name] is not child
+    assert reader.get("/api/stories/search", params={"q": "ferry"}).status_code == 200

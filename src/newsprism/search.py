@@ -103,7 +103,13 @@ def _encode(model: str, query: str):
         return get_embedder(model).encode([query])[0]
     with _LOCK:
         encoder = _ASIDE.get(model) or _ASIDE.setdefault(model, Encoder(model, background=True))
-    return encoder.submit([query]).result(timeout=60)[0]
+    try:
+        return encoder.submit([query]).result(timeout=60)[0]
+    except (RuntimeError, TimeoutError):  # the child died or hangs: this query is encoded here, the next starts a new one
+        with _LOCK:
+            if _ASIDE.get(model) is encoder:
+                del _ASIDE[model]
+        return get_embedder(model).encode([query])[0]
 
 
 def by_words(store, query: str, k: int = 50) -> list[tuple[Article, str]]:

@@ -66,6 +66,9 @@ class Worker:
     def submit(self, request) -> Future:
         future: Future = Future()
         with self._lock:
+            if not self._reader.is_alive():  # the child is gone: nobody would ever answer
+                future.set_exception(RuntimeError(f"the background {self.name} stopped (exit {self._proc.poll()})"))
+                return future
             self._futures.append(future)
         self._outbox.put((request,))
         return future
