@@ -91,7 +91,7 @@ def headline(c: StoryComparison, reader_lang: str = "en", titles: dict[str, str 
             candidates.append((kept != title.strip(), a, kept))
     if candidates:
         in_lang = [x for x in candidates if (x[1].get("lang") or "") == reader_lang] or candidates
-        cut, best, text = min(in_lang, key=lambda x: (x[0], -shared.get(x[1]["id"], 0), x[1].get("published") or "9999", x[1]["id"]))
+        _, best, text = min(in_lang, key=lambda x: (x[0], -shared.get(x[1]["id"], 0), x[1].get("published") or "9999", x[1]["id"]))
         return text, best["id"]
     groups = sorted((g for g in c.groups if g.label != "unique"), key=lambda g: (-len(g.articles), g.id))
     if groups:
