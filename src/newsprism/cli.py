@@ -726,11 +726,14 @@ def eval_clustering(file: Path, out: Annotated[Optional[Path], typer.Option("--o
 
 
 @eval_app.command("pairs")
-def eval_pairs(file: Path, config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON")] = None) -> None:
-    """Score article pairs (SemEval-2022 Task 8 format) and report Pearson r against the gold Overall score."""
-    from .eval.pairs import evaluate
+def eval_pairs(file: Path, config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON")] = None,
+               stories: Annotated[bool, typer.Option("--stories", help="Cluster every article of the pairs and count "
+                                                     "how often same-story and different pairs land in one story")] = False) -> None:
+    """Score article pairs (SemEval-2022 Task 8 format): Pearson r of the pair similarity against the gold
+    Overall score, or with --stories how the clusterer groups them."""
+    from .eval.pairs import evaluate, evaluate_stories
 
-    sys.stdout.write(json.dumps(evaluate(file, config)) + "\n")
+    sys.stdout.write(json.dumps(evaluate_stories(file, config) if stories else evaluate(file, config)) + "\n")
 
 
 @eval_app.command("timex")

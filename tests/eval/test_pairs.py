@@ -23,3 +23,19 @@ def test_similar_pairs_score_higher(tmp_path):
     result = evaluate(path)
     assert result["pairs"] == 4 and result["pearson_r"] > 0.8
     assert set(result["per_language_pair"]) == {"en", "en-zh", "en-es"}
+
+
+def test_pairs_as_stories_count_what_lands_together(tmp_path):
+    from newsprism.eval.pairs import evaluate_stories
+
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps({"pair_id": str(i), "text1": a, "text2": b, "lang1": l1, "lang2": l2,
+                                        "scores": {"Overall": o}}) + "\n" for i, (a, b, l1, l2, o) in enumerate(PAIRS)))
+    result = evaluate_stories(path)
+    together = result["together"]
+    assert result["articles"] == 7  # the English ferry report is in two pairs: stored once
+    assert together["monolingual"]["same"]["pairs"] == 1 and together["monolingual"]["different"]["pairs"] == 1
+    assert together["cross-lingual"]["same"]["pairs"] == 1 and together["cross-lingual"]["different"]["pairs"] == 1
+    # unrelated reports never share a story; the two English ferry reports do
+    assert together["monolingual"]["different"]["together"] == 0 and together["cross-lingual"]["different"]["together"] == 0
+    assert together["monolingual"]["same"]["together"] == 1
