@@ -38,6 +38,35 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NOTHING, EXIT_NOT_FOUND, EXIT_STORE = 0
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLite database file or postgresql:// URL "
                                                "(default: $NEWSPRISM_DB or ~/.local/share/newsprism/newsprism.db)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
+RayOpt = Annotated[Optional[str], typer.Option("--ray", help="Run as Ray tasks: auto (this machine's cluster), local "
+                                                "(start one here) or a cluster's address; needs pip install 'newsprism[ray]'")]
+
+
+def _on_ray(stage: str, run, as_json: bool, echo: bool = True):
+    """Run a stage on Ray with a progress bar; say how to install Ray when it is missing (exit 2); print
+    what the tasks did. Returns the stage's report."""
+    from .distribute import RayUnavailable
+
+    try:
+        with Progress(SpinnerColumn(), TextColumn(f"[bold]{stage}[/] on Ray"), BarColumn(bar_width=None),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True,
+                      disable=as_json) as bar:
+            task = bar.add_task(stage, total=None)
+            report = run(lambda done, total, _w: bar.update(task, completed=done, total=total))
+    except RayUnavailable as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(EXIT_USAGE) from None
+    for line in report.rejected[:200]:
+        err.print(f"[red]rejected[/] {escape(line)}")
+    if not echo:
+        return report
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        extra = " · ".join(f"{k} {v:,}" for k, v in report.counts.items())
+        console.print(f"{stage}: {report.items:,} in {report.tasks:,} Ray tasks{' · ' + extra if extra else ''} · "
+                      f"[red]rejected {len(report.rejected):,}[/] in {report.seconds:.1f}s")
+    return report
 
 
 def _open(db: str | None) -> Newsprism:
@@ -61,6 +90,7 @@ def ingest(
     future_days: Annotated[int, typer.Option(help="Publication dates more than this many days ahead are kept as metadata, not used")] = 2,
     allow_private_urls: Annotated[bool, typer.Option(help="Allow URLs on private or loopback addresses")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    ray: RayOpt = None,
 ) -> None:
     """Read articles from any supported input and store them; re-ingesting the same input changes nothing."""
     try:
@@ -71,6 +101,13 @@ def ingest(
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
+    if ray:
+        if "-" in targets:
+            err.print("[red]error:[/] stdin cannot be read by Ray tasks: give files, directories or URLs")
+            raise typer.Exit(EXIT_USAGE)
+        with _open(db) as news:
+            done = _on_ray("ingest", lambda p: news.ingest_on_ray(*targets, ray=ray, options=opts, progress=p), as_json)
+        raise typer.Exit(EXIT_REJECTED if done.rejected else EXIT_OK)
     with _open(db) as news:
         report = _ingest_with_progress(targets, news, opts, show=not (quiet or as_json))
     if as_json:
@@ -288,11 +325,16 @@ def stats(db: DbOpt = None, as_json: JsonOpt = False,
 @app.command("cluster")
 def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
                 rebuild: Annotated[bool, typer.Option(help="Forget automatic decisions and cluster everything again (manual edits stay)")] = False,
-                config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON (default: the shipped, dev-trained one)")] = None) -> None:
+                config: Annotated[Optional[Path], typer.Option(help="Clustering config JSON (default: the shipped, dev-trained one)")] = None,
+                ray: Annotated[Optional[str], typer.Option("--ray", help="Encode headlines as Ray tasks first (auto, local or an "
+                                                            "address); clustering itself stays one process")] = None) -> None:
     """Put new articles into stories (incremental: only articles in no story yet)."""
     from .cluster import ClusterConfig
 
     cfg = ClusterConfig.load(config) if config else None
+    if ray:
+        with _open(db) as news:
+            _on_ray("embed", lambda p: news.embed_on_ray(ray, p), as_json, echo=not as_json)
     with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]cluster[/]"), BarColumn(bar_width=None),
                                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                      transient=True, disable=as_json) as bar:
@@ -309,8 +351,13 @@ def cluster_cmd(db: DbOpt = None, as_json: JsonOpt = False,
 
 @app.command("extract")
 def extract_cmd(db: DbOpt = None, as_json: JsonOpt = False,
-                redo: Annotated[bool, typer.Option(help="Extract every article again, not only new or changed ones")] = False) -> None:
+                redo: Annotated[bool, typer.Option(help="Extract every article again, not only new or changed ones")] = False,
+                ray: RayOpt = None) -> None:
     """Find entities, quotes, time expressions and figures in articles (incremental: only new or changed ones)."""
+    if ray:
+        with _open(db) as news:
+            done = _on_ray("extract", lambda p: news.extract(redo=redo, progress=p, ray=ray), as_json)
+        raise typer.Exit(EXIT_REJECTED if done.rejected else EXIT_OK)
     with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]extract[/]"), BarColumn(bar_width=None),
                                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                      transient=True, disable=as_json) as bar:
@@ -350,7 +397,7 @@ def compare_cmd(story_id: Annotated[int, typer.Argument(help="Story id (see news
 def report_cmd(out_dir: Annotated[Path, typer.Argument(help="Directory for one dossier per story and an index")],
                db: DbOpt = None, fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "html",
                min_size: Annotated[int, typer.Option(help="Only stories with at least this many articles")] = 2,
-               limit: int = 200) -> None:
+               limit: int = 200, ray: RayOpt = None) -> None:
     """Write the dossier of every story with several sources, and an index of them."""
     from .compare.dossier import RENDERERS
 
@@ -360,8 +407,12 @@ def report_cmd(out_dir: Annotated[Path, typer.Argument(help="Directory for one d
     with _open(db) as news, Progress(SpinnerColumn(), TextColumn("[bold]report[/]"), BarColumn(bar_width=None),
                                      TextColumn("{task.completed}/{task.total}"), console=err, transient=True) as bar:
         task = bar.add_task("report", total=None)
-        result = news.report(out_dir, fmt, min_size, limit,
-                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+        try:
+            result = news.report(out_dir, fmt, min_size, limit,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total), ray=ray)
+        except ImportError as exc:  # RayUnavailable is one
+            err.print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(EXIT_USAGE) from None
     for sid, why in result.failed:
         err.print(f"[red]story {sid}: no dossier[/] ({escape(why)})")
     console.print(f"{len(result.written)} dossiers written to {escape(str(out_dir))} (index.md)")

@@ -74,9 +74,27 @@ class Newsprism:
         return pipeline.ingest_and_cluster([str(t) for t in targets], self.store, config, options,
                                            ingest_progress, cluster_progress)
 
-    def extract(self, redo: bool = False, progress: pipeline.Progress | None = None) -> pipeline.ExtractReport:
-        """Entities, quotes, time expressions and figures of every article without a current extraction."""
+    def extract(self, redo: bool = False, progress: pipeline.Progress | None = None, ray: str | None = None):
+        """Entities, quotes, time expressions and figures of every article without a current extraction.
+        ``ray`` ("auto", "local" or a cluster's address): as Ray tasks, each writing into this store."""
+        if ray:
+            from . import distribute
+
+            return distribute.extract(self.location, ray, redo=redo, progress=progress)
         return pipeline.extract(self.store, progress=progress, redo=redo)
+
+    def ingest_on_ray(self, *targets: str | os.PathLike[str], ray: str = "auto", options: IngestOptions | None = None,
+                      progress: pipeline.Progress | None = None):
+        """Ingest with one Ray task per input file, each writing into this store (distribute.py)."""
+        from . import distribute
+
+        return distribute.ingest([str(t) for t in targets], self.location, ray, options or IngestOptions(), progress)
+
+    def embed_on_ray(self, ray: str = "auto", progress: pipeline.Progress | None = None):
+        """Headline vectors of the articles in no story yet, as Ray tasks: clustering (one process) reads them."""
+        from . import distribute
+
+        return distribute.embed(self.location, ray, progress=progress)
 
     def compare(self, story_id: int) -> StoryComparison | None:
         """A story's sources compared (cached until its members or the models change); None: no such story."""
@@ -92,8 +110,14 @@ class Newsprism:
         return None if result is None else RENDERERS[format](result)
 
     def report(self, out_dir: str | os.PathLike[str], format: str = "html", min_size: int = 2, limit: int = 200,
-               progress: Callable[[int, int], None] | None = None) -> pipeline.ReportResult:
-        """A dossier file for every story with ``min_size`` articles or more, and an index.md."""
+               progress: Callable[[int, int], None] | None = None, ray: str | None = None) -> pipeline.ReportResult:
+        """A dossier file for every story with ``min_size`` articles or more, and an index.md. With ``ray``
+        the dossiers are computed as Ray tasks first (kept in the store), then written here."""
+        if ray:
+            from . import distribute
+
+            ids = [s["id"] for s in self.stories(limit=limit, min_size=min_size, order="size")]
+            distribute.dossiers(self.location, ids, ray, progress=lambda done, total, _w: progress(done, total) if progress else None)
         return pipeline.write_report(self.store, Path(out_dir), format, min_size, limit, progress)
 
     # --- reads --------------------------------------------------------------------------------------

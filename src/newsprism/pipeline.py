@@ -561,8 +561,14 @@ def write_report(store, out_dir, fmt: str = "html", min_size: int = 2, limit: in
             result.failed.append((row["id"], f"{type(exc).__name__}: {exc}"))
         if progress:
             progress(k, len(rows))
+    from .compare.view import clip
+
+    # each story's headline as its comparison chose it (computing a dossier names the story)
+    ids = [r["id"] for r, _, _ in result.written]
+    titles = {s["id"]: s["title"] for s in store.list_stories(limit=len(ids) or 1, min_size=0, ids=ids)}
     lines = ["# Stories", "", "| story | size | contradictions | title |", "|---|---|---|---|"]
-    lines += [f"| [{r['id']}]({name}) | {r['size']} | {n} | {r['title'][:80]} |" for r, name, n in result.written]
+    lines += [f"| [{r['id']}]({name}) | {r['size']} | {n} | {clip(titles.get(r['id'], r['title']), 80)} |"
+              for r, name, n in result.written]
     lines += [f"| {sid} | | failed: {why[:80]} | |" for sid, why in result.failed]
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return result

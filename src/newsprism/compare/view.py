@@ -95,8 +95,8 @@ def headline(c: StoryComparison, reader_lang: str = "en", titles: dict[str, str 
         return text, best["id"]
     groups = sorted((g for g in c.groups if g.label != "unique"), key=lambda g: (-len(g.articles), g.id))
     if groups:
-        return _clip(groups[0].units[0].text.strip(), 140), None
-    return (_clip(c.articles[0]["title"], 140) if c.articles else f"Story {c.story_id}"), None
+        return clip(groups[0].units[0].text.strip(), 140), None
+    return (clip(c.articles[0]["title"], 140) if c.articles else f"Story {c.story_id}"), None
 
 
 def _number(text: str) -> str:
@@ -151,7 +151,7 @@ def _field(span) -> str:
     return (span.get("field") if isinstance(span, dict) else getattr(span, "field", "text")) or "text"
 
 
-def _clip(text: str, n: int) -> str:
+def clip(text: str, n: int) -> str:
     """At most ``n`` characters, cut at a word boundary (never mid-word), with an ellipsis when cut."""
     if len(text) <= n:
         return text

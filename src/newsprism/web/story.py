@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..compare.chart import timeline_svg
-from ..compare.view import _clip
+from ..compare.view import clip
 from ..model import Article, ClaimUnit, ClaimView, Dispute, Span, StoryComparison, StoryView, span_fields
 
 ROLE_LABEL = {"majority": "majority", "outlier": "odd one out", "split": "no majority", "earlier": "earlier figure",
@@ -73,7 +73,7 @@ class Render:
             pos = x
         out.append(e(text[pos - span.start:]))
         html = "".join(out).strip()
-        return html if limit is None or len(text) <= limit else e(_clip(text.strip(), limit))
+        return html if limit is None or len(text) <= limit else e(clip(text.strip(), limit))
 
     def unit(self, u: ClaimUnit, tag: str = "p") -> str:
         return f"<{tag}{self.lang(u.span.article_id)}>{self.text(u)}{cite(u.span, self.name(u.span.article_id))}</{tag}>"
@@ -247,7 +247,7 @@ def _timeline(c: StoryComparison, v: StoryView, r: Render) -> str:
         what = "published" if t.kind == "published" else "dated fact"
         link = cite(t.span, r.name(t.article_id)) if t.span else f" <a class=cite href='/articles/{quote(t.article_id)}'>{e(r.name(t.article_id))}</a>"
         rows.append(f"<li><time>{e(t.date)}</time> <span class=hint>{what}</span> "
-                    f"<span{r.lang(t.article_id)}>{e(_clip(t.text, 200))}</span>{link}</li>")
+                    f"<span{r.lang(t.article_id)}>{e(clip(t.text, 200))}</span>{link}</li>")
     return (f"<section id=timeline><h2>Timeline</h2>"
             + (f"<div class=chart role=region aria-label='timeline chart' tabindex=0>{chart}</div>" if chart else "")
             + f"<ol class=timeline-list>{''.join(rows)}</ol></section>")
@@ -259,7 +259,7 @@ def _reports(c: StoryComparison, v: StoryView, r: Render) -> str:
         orig = f"<a href='{e(o.url)}' rel=noopener>original</a>" if o.url and o.url.startswith(("http://", "https://")) else "-"
         copy = f" <span class=hint>(copy of {e(r.name(o.copy_of))})</span>" if o.copy_of else ""
         rows.append(f"<tr><td>{e(o.name)}{copy}</td><td>{e(o.lang or '-')}</td><td>{e((o.published or '-')[:16].replace('T', ' '))}</td>"
-                    f"<td{r.lang(o.article_id)}><a href='/articles/{quote(o.article_id)}'>{e(_clip(o.title, 110))}</a></td><td>{orig}</td></tr>")
+                    f"<td{r.lang(o.article_id)}><a href='/articles/{quote(o.article_id)}'>{e(clip(o.title, 110))}</a></td><td>{orig}</td></tr>")
     out = ["<section id=reports><h2>The reports</h2><div class=scroll role=region aria-label='the reports' tabindex=0>"
            "<table class=stack><thead><tr><th scope=col>outlet</th><th scope=col>language</th><th scope=col>published</th>"
            f"<th scope=col>headline</th><th scope=col>source page</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"]
@@ -272,7 +272,7 @@ def _reports(c: StoryComparison, v: StoryView, r: Render) -> str:
                    f"<button>compare</button></form>")
     shared = [g for g in c.groups if g.label != "unique"]
     if shared and len(v.outlets) >= 2:
-        head = "".join(f"<th scope=col>{e(_clip(o.name, 18))}</th>" for o in v.outlets)
+        head = "".join(f"<th scope=col>{e(clip(o.name, 18))}</th>" for o in v.outlets)
         body = []
         for g in shared:
             cells = "".join(("<td class=yes>✓<span class=sr> reports it</span></td>" if o.article_id in g.articles
@@ -288,8 +288,8 @@ def _reports(c: StoryComparison, v: StoryView, r: Render) -> str:
 def _corrections(v: StoryView, candidates: list[dict[str, Any]]) -> str:
     """Forms that pick what they act on from the page (no ids to type); each asks for a confirmation."""
     others = [s for s in candidates if s["id"] != v.story_id]
-    story_opts = "".join(f"<option value={s['id']}>{e(_clip(s['title'], 70))} ({s['size']})</option>" for s in others)
-    arts = "".join(f"<option value='{e(o.article_id)}'>{e(o.name)}: {e(_clip(o.title, 60))}</option>" for o in v.outlets)
+    story_opts = "".join(f"<option value={s['id']}>{e(clip(s['title'], 70))} ({s['size']})</option>" for s in others)
+    arts = "".join(f"<option value='{e(o.article_id)}'>{e(o.name)}: {e(clip(o.title, 60))}</option>" for o in v.outlets)
     merge = (f"<form class=edit method=post action='/ui/merge'><input type=hidden name=target value={v.story_id}>"
              f"<label>Merge into this story: <select name=others>{story_opts}</select></label> "
              f"<label>token <input name=token type=password autocomplete=off></label> <button>merge…</button></form>"
