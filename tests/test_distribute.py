@@ -152,3 +152,18 @@ def test_without_ray_the_flag_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     result = CliRunner().invoke(app, ["extract", "--ray", "auto", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2 and "pip install 'newsprism[ray]'" in result.stderr
+
+
+def test_the_cli_runs_stages_on_ray(cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from newsprism import demo
+    from newsprism.cli import app
+
+    db = str(tmp_path / "cli.db")
+    run = lambda *a: CliRunner().invoke(app, [*a, "--db", db])  # noqa: E731
+    assert run("ingest", str(demo.corpus_path()), "--ray", cluster).exit_code == 0
+    assert run("cluster", "--ray", cluster).exit_code == 0
+    result = run("extract", "--ray", cluster, "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["items"] == 40
+    assert "0 articles" in run("extract").stdout  # nothing left for the local run
