@@ -33,7 +33,7 @@ def cluster():
     c.shutdown()
 
 
-def _extractions(db: Path) -> dict[str, dict]:
+def _extractions(db: Path | str) -> dict[str, dict]:
     from newsprism.extract import VERSION
     from newsprism.store import open_store
 
@@ -44,10 +44,11 @@ def _extractions(db: Path) -> dict[str, dict]:
         store.close()
 
 
-def test_extraction_and_dossiers_on_ray_equal_the_local_run(cluster, tmp_path):
+def test_extraction_and_dossiers_on_ray_equal_the_local_run(cluster, tmp_path, location):
+    """The Ray run writes into the store of the ``location`` fixture: a SQLite file, then PostgreSQL."""
     import newsprism
 
-    local, remote = clustered_demo_db(tmp_path / "local.db"), clustered_demo_db(tmp_path / "ray.db")
+    local, remote = clustered_demo_db(tmp_path / "local.db"), clustered_demo_db(location)
     with newsprism.open(local) as news:
         news.extract()
         news.report(tmp_path / "local-report", "html")
@@ -167,3 +168,23 @@ def test_the_cli_runs_stages_on_ray(cluster, tmp_path):
     result = run("extract", "--ray", cluster, "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["items"] == 40
     assert "0 articles" in run("extract").stdout  # nothing left for the local run
+
+
+GVA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clustering" / "gva-dev.jsonl.gz"
+
+
+@pytest.mark.skipif(not GVA.exists(), reason="../shared/benchmarks is not beside the repository")
+def test_extraction_of_a_gva_slice_on_ray_equals_the_local_run(cluster, tmp_path):
+    import gzip
+
+    import newsprism
+
+    part = tmp_path / "gva-slice.jsonl"
+    with gzip.open(GVA, "rt", encoding="utf-8") as fh:
+        part.write_text("".join(line for _, line in zip(range(80), fh)), encoding="utf-8")
+    with newsprism.open(tmp_path / "local.db") as a, newsprism.open(tmp_path / "ray.db") as b:
+        a.ingest(part)
+        b.ingest(part)
+        a.extract()
+        assert b.extract(ray=cluster).items == 80
+    assert _extractions(tmp_path / "ray.db") == _extractions(tmp_path / "local.db")
