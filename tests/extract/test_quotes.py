@@ -210,3 +210,17 @@ def test_a_passage_with_a_cue_of_its_own_is_not_merged_into_the_quotation_before
     said = next(q for q in quotes if q.cue == "said")
     assert said.content_text == "We cannot afford this port any more,"
     assert any(q.cue == "adding" and "costing us a fortune" in q.content_text for q in quotes)
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    # an apposition after the speaker's name names someone else: the speaker is the name it follows
+    ("Laura Penn, the press secretary for Senator Tom Fisher, wrote that the two reports \"did not add up at all\" "
+     "on Monday.", "did not add up", "Laura Penn"),
+    # a relative pronoun: the name just before it
+    ("\"The city cannot afford another year like this one,\" said Mayor Ellen Brooks, who added that \"the budget "
+     "will be cut in every single department\" next spring.", "budget will be cut", "Ellen Brooks"),
+])
+def test_appositions_and_relative_pronouns_name_the_right_speaker(text, words, speaker):
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    q = by_content(next(Extractor().run([art])), words)
+    assert q.speaker == speaker

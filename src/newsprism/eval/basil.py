@@ -29,6 +29,28 @@ def _is_person(label: str) -> bool:
     return 2 <= len(parts) <= 3 and all(x[:1].isupper() for x in parts) and not any(x.lower() in _GROUPS for x in parts)
 
 
+def _outcome(overlapping: list, surname: str, text: str) -> str:
+    """What became of a person's quote BASIL marks: ``right`` (the first quote of ours over it names them);
+    ``measure`` (another of ours over it does: the scoring takes the first); ``missed`` (no quote of ours
+    over it); ``no speaker`` (ours has none); ``pronoun`` (ours names "he", "she" ...: unresolved);
+    ``wrong speaker``; ``named elsewhere`` (ours names someone else but their surname is in our attribution
+    span: a parse that took the wrong name of two)."""
+    if not overlapping:
+        return "missed"
+    first = overlapping[0]
+    if first.speaker and surname in first.speaker.lower():
+        return "right"
+    if any(q.speaker and surname in q.speaker.lower() for q in overlapping[1:]):
+        return "measure"
+    if not first.speaker:
+        return "no speaker"
+    if first.speaker.lower() in {"he", "she", "they", "i", "we", "it", "him", "her"}:
+        return "pronoun"
+    if surname in text[first.span.start:first.span.end].lower():
+        return "named elsewhere"
+    return "wrong speaker"
+
+
 def read_triplets(path: Path) -> dict[str, list[tuple[dict, dict]]]:
     """triplet id -> [(article json, annotation json)], outlets in file order."""
     arts, anns = {}, {}
@@ -75,6 +97,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
     tp = n_pred = n_gold = n_sent = 0
     spk_total = spk_ok = person_total = person_ok = 0
     alarms: dict[str, int] = {}
+    split: dict[str, int] = defaultdict(int)  # persons' quotes by what became of them (see _outcome)
     started = time.perf_counter()
     for k, (tid, members) in enumerate(sorted(triplets.items())):
         if limit and k >= limit:
@@ -96,7 +119,8 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
                             at = s + art.text[s:e].index(p["txt"])
                             # BASIL's span includes the quotation marks, ours is the words inside: overlap counts
                             end = at + len(p["txt"])
-                            q = next((q for q in ex.quotes if q.content.start < end and at < q.content.end), None)
+                            overlapping = [q for q in ex.quotes if q.content.start < end and at < q.content.end]
+                            q = overlapping[0] if overlapping else None
                             surname = p["speaker"].replace("_", " ").split()[-1].lower()
                             right = bool(q and q.speaker and surname in q.speaker.lower())
                             spk_total += 1
@@ -104,6 +128,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
                             if _is_person(p["speaker"]):
                                 person_total += 1
                                 person_ok += right
+                                split[_outcome(overlapping, surname, art.text)] += 1
                         break
             pred = {s for aid, s in unique if aid == art.id}
             n_sent += len(art.sentences)
@@ -118,6 +143,7 @@ def evaluate(path: Path, limit: int | None = None) -> dict:
             "baseline_p_marking_all": round(n_gold / n_sent, 4) if n_sent else None,
             "quote_speakers": {"named": spk_total, "accuracy": round(spk_ok / spk_total, 4) if spk_total else None,
                                "persons": person_total,
-                               "person_accuracy": round(person_ok / person_total, 4) if person_total else None},
+                               "person_accuracy": round(person_ok / person_total, 4) if person_total else None,
+                               "persons_by_outcome": dict(sorted(split.items(), key=lambda kv: -kv[1]))},
             "contradictions_by_slot": dict(sorted(alarms.items())),
             "seconds": round(time.perf_counter() - started, 1)}

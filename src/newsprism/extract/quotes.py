@@ -35,6 +35,7 @@ QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)
                          r"|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
+RELATIVE_PRONOUNS = frozenset("who which that".split())
 MIXED = 0.7  # a quoted phrase under this share of the clause said is a quote inside it, not the content
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
@@ -94,12 +95,24 @@ class SpeakerResolver:
         inside = [e for e in self.entities if e.span.start >= start and e.span.end <= end]
         people = [e for e in inside if e.kind == "person"]
         if people:
+            # "Elizabeth Lauten, the communications director for Rep. Stephen Fincher, wrote": the name an
+            # apposition follows is the speaker; else the last ("Obama's spokesman John Smith said")
+            first = people[0]
+            if len(people) > 1 and self.text[first.span.end:first.span.end + 2].startswith(","):
+                return first.canonical, "person"
             return people[-1].canonical, "person"
         if inside:
             return inside[-1].canonical, inside[-1].kind
         w = words.lower().strip()
         head = w.split()[-1] if w.split() else w
         before = [e for e in self.outside if e.span.end <= start]
+        if w in RELATIVE_PRONOUNS:
+            # "said Bloomberg, who added that ...": the name just before the relative pronoun
+            near = [e for e in before if start - e.span.end <= 40]
+            people = [e for e in near if e.kind == "person"]
+            if people or near:
+                found = (people or near)[-1]
+                return found.canonical, found.kind
         if w in PRONOUNS_PERSON:
             people = [e for e in before if e.kind == "person"]
             return (people[-1].canonical, "person") if people else (words, None)
