@@ -224,3 +224,11 @@ def test_appositions_and_relative_pronouns_name_the_right_speaker(text, words, s
     art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
     q = by_content(next(Extractor().run([art])), words)
     assert q.speaker == speaker
+
+
+def test_a_pronoun_after_a_quote_is_the_last_speaker_not_the_last_name():
+    text = ("\"The plan is sound and it is paid for,\" said Senator Ana Ruiz on Monday.\n\n"
+            "Critics compared it to the failed proposal of Governor Luis Moreno last year.\n\n"
+            "\"We will not repeat the mistakes of that plan,\" she said.\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    assert by_content(next(Extractor().run([art])), "repeat the mistakes").speaker == "Ana Ruiz"
