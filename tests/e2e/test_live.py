@@ -68,9 +68,11 @@ def test_new_articles_show_up_in_open_pages_without_a_reload(live):
         assert report.poll.new == 1 and report.stories == [ferry]
         listing.wait_for_selector("#live-note", timeout=30_000)
         assert listing.inner_text("#live-note") == "1 new article since you opened this page"
-        listing.wait_for_function("document.querySelector('#stories').innerText.includes('Coastal Ledger')", timeout=30_000)
+        # the list swapped in: the ferry story now counts the new report (locators, not wait_for_function:
+        # its polling evaluates strings, which the pages' CSP forbids)
+        listing.locator("#stories", has_text="6 reports").wait_for(timeout=30_000)
         story.wait_for_selector("#live-note", timeout=30_000)
-        story.wait_for_function("document.querySelector('#content').innerText.includes('Cebu ferry toll rises')", timeout=60_000)
+        story.locator("#content", has_text="Cebu ferry toll rises").wait_for(timeout=60_000)
         assert "1 new article since you opened this page" in story.inner_text("#live-note")
         browser.close()
     store.close()
