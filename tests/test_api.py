@@ -322,10 +322,10 @@ def test_a_server_encodes_queries_in_a_child_and_survives_its_death(reader):
     from newsprism import search
 
     first = reader.get("/api/stories/search", params={"q": "ferry"}).json()["items"]
-    child = next(v for k, v in search._ASIDE.items() if k != "on")
+    child = next(iter(search._ENCODERS.values()))
     child._worker._proc.kill()  # killed: the next query is still answered, and a new child is started
     child._worker._proc.wait()
     again = reader.get("/api/stories/search", params={"q": "ferry"}).json()["items"]
     assert [g["story"] for g in again] == [g["story"] for g in first]
-    assert search._ASIDE.get(child.name) is None or search._ASIDE[child.name] is not child
+    assert search._ENCODERS.get(child.name) is not child
     assert reader.get("/api/stories/search", params={"q": "ferry"}).status_code == 200

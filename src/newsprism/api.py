@@ -359,10 +359,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.patch("/api/articles/{article_id}/outlet")
     def name_outlet(article_id: str, body: OutletBody, request: Request, news=Depends(get_news)):
         can_write(request)
-        if not news.name_outlet(article_id, body.name):
-            raise HTTPException(404 if news.article(article_id) is None else 422, f"no article {article_id}"
-                                if news.article(article_id) is None else "an outlet needs a name")
-        return {"article": article_id, "source": news.article(article_id).source}
+        return {"article": article_id, "source": news.name_outlet(article_id, body.name)}
 
     # --- live sources, watchlists, alerts, and the events an open page listens to -----------------------
 
@@ -582,7 +579,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if confirm != "1":
                 where = e(story_title(news, int(story_id))) if story_id.strip() else "a new story of its own"
                 question = f"Move “{e(art.title or art.id)}” ({e(art.source or '?')}) to {where}? You can undo this afterwards."
-                back = f"/stories/{news.story_of(art.id)}" if news.story_of(art.id) is not None else "/"
+                home = news.story_of(art.id)
+                back = f"/stories/{home}" if home is not None else "/"
                 return HTMLResponse(pages.confirm_page("Move the article?", question, "/ui/move",
                                                        {"article_id": article_id, "story_id": story_id, "token": token}, back))
             target = news.move([article_id], int(story_id)) if story_id.strip() else news.split([article_id])
@@ -596,15 +594,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             touched = news.undo()
         if touched is None:
             raise HTTPException(409, "there is no correction to undo")
-        live = [s for s in touched if s is not None]
-        return RedirectResponse(f"/stories/{live[0]}?edited=undo" if live else "/", status_code=303)
+        return RedirectResponse(f"/stories/{touched[0]}?edited=undo" if touched else "/", status_code=303)
 
     @app.post("/ui/articles/{article_id}/outlet")
     def ui_name_outlet(request: Request, article_id: str, name: str = Form(...), token: str = Form("")):
         can_write(request, token)
         with opened() as news:
-            if not news.name_outlet(article_id, name):
-                raise HTTPException(404 if news.article(article_id) is None else 422, "no such article, or an empty name")
+            news.name_outlet(article_id, name)
         return RedirectResponse(f"/articles/{quote(article_id)}", status_code=303)
 
     @app.get("/sources", response_class=HTMLResponse, dependencies=read)

@@ -457,8 +457,9 @@ def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
                       f"{escape(a.title or _lead(a))} [dim]{info['method']}{' · ' + escape(links) if links else ''}[/]")
 
 
-def _edit(action) -> int:
-    """Run a story edit; a story or article that does not exist is exit code 4, an edit that cannot be made 2."""
+def _edit(action):
+    """Run a story edit (or an outlet's naming) and return what it returns; a story or article that does not exist is
+    exit code 4, an edit that cannot be made 2."""
 
     try:
         return action()
@@ -510,10 +511,8 @@ def undo(db: DbOpt = None) -> None:
 def outlet(article: str, name: str, db: DbOpt = None) -> None:
     """Name the outlet of ARTICLE (one known only by its file name, or none): the name wins over any guess."""
     with _open(db) as news:
-        if not news.name_outlet(article, name):
-            err.print(f"no article {article}" if news.article(article) is None else "an outlet needs a name")
-            raise typer.Exit(EXIT_NOT_FOUND if news.article(article) is None else EXIT_USAGE)
-    console.print(f"{article}: outlet {' '.join(name.split())}")
+        stored = _edit(lambda: news.name_outlet(article, name))
+    console.print(f"{article}: outlet {escape(stored)}")
 
 
 @app.command("copy")

@@ -164,11 +164,11 @@ def embed_partition(ids: list[str], location: str, model: str) -> dict[str, Any]
 def embed(location: str, address: str = "auto", partition: int = 512, progress=None) -> RayReport:
     """Headline vectors of the articles in no story yet that have none, so the clusterer (one process)
     only reads them."""
-    from .cluster import ClusterConfig
+    from .pipeline import _default_embedder
     from .store import open_store
 
     ray = connect(address)
-    model = ClusterConfig.load().embedder
+    model = _default_embedder()
     store = open_store(location)
     try:
         todo = store.unassigned_ids()

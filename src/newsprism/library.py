@@ -282,10 +282,14 @@ class Newsprism:
         edit = self.store.last_edit()
         return None if edit is None else self.store.undo_edit(edit["id"])
 
-    def name_outlet(self, article_ref: str, name: str) -> bool:
-        """Name an article's outlet (one found from a file name, or none): the operator's word wins."""
+    def name_outlet(self, article_ref: str, name: str) -> str:
+        """Name an article's outlet (one found from a file name, or none): the operator's word wins. Returns
+        the name as stored; NotFound for no such article, BadRequest for an empty name."""
         art = self.store.get_article(article_ref)
-        name = " ".join(name.split())
-        if art is None or not name:
-            return False
-        return self.store.set_article_source(art.id, name[:200])
+        if art is None:
+            raise pipeline.NotFound(f"no article {article_ref}")
+        name = " ".join(name.split())[:200]
+        if not name:
+            raise pipeline.BadRequest("an outlet needs a name")
+        self.store.set_article_source(art.id, name)
+        return name

@@ -3,8 +3,8 @@ multilingual headline embedding clustering already stored for every article), so
 Chinese and Spanish reports of the sinking. Hits are fused by rank, grouped by story, and each keeps
 how it matched and the words to highlight.
 
-The vectors are held in memory per store and model (22k articles: 45 MB) and read again only when the
-count of stored vectors changed."""
+The vectors are held in memory per store and model (22k articles: 45 MB) and read again when the count of
+stored vectors has changed (looked at every few seconds)."""
 
 from __future__ import annotations
 
@@ -86,29 +86,31 @@ def _index(store, model: str) -> _Index:
 # event loop that serves the story lists and pages (benchmarks/load_web.py --mix reader: lists' p99 835 ms
 # with searches in parallel, 425 ms in turn).
 _SEARCHING = threading.Lock()
-_ASIDE: dict[str, Any] = {}  # embedder name -> the child process encoding queries, in a server
+_ENCODERS: dict[str, Any] = {}  # embedder name -> the child process encoding queries (in a server)
+_aside = False  # whether queries are encoded in such a child (encode_queries_aside)
 
 
 def encode_queries_aside() -> None:
     """In a server: encode queries in a child process (one per server process, started at the first
     query). The encoder is hundreds of small numpy steps, each giving up the GIL and asking for it back;
     beside an event loop serving 50 clients each step waited its turn, and a 20 ms search took seconds."""
-    _ASIDE.setdefault("on", True)
+    global _aside
+    _aside = True
 
 
 def _encode(model: str, query: str):
     from .embed import Encoder, get_embedder
 
-    if not _ASIDE.get("on"):
+    if not _aside:
         return get_embedder(model).encode([query])[0]
     with _LOCK:
-        encoder = _ASIDE.get(model) or _ASIDE.setdefault(model, Encoder(model, background=True))
+        encoder = _ENCODERS.get(model) or _ENCODERS.setdefault(model, Encoder(model, background=True))
     try:
         return encoder.submit([query]).result(timeout=60)[0]
     except (RuntimeError, TimeoutError):  # the child died or hangs: this query is encoded here, the next starts a new one
         with _LOCK:
-            if _ASIDE.get(model) is encoder:
-                del _ASIDE[model]
+            if _ENCODERS.get(model) is encoder:
+                del _ENCODERS[model]
         return get_embedder(model).encode([query])[0]
 
 
@@ -132,17 +134,15 @@ def by_meaning(store, query: str, model: str, k: int = 100, toward: str | None =
     if not idx.ids:
         return []
     q = np.asarray(_encode(model, query), dtype=np.float32)
-
     q /= max(float(np.linalg.norm(q)), 1e-9)
-    if feedback:
-        row = idx.row(toward)
-        if row is None:
-            sims = idx.matrix @ q
-            row = int(np.argmax(sims)) if sims.max() >= FEEDBACK_SIMILARITY else None
-        if row is not None:
-            q = q + feedback * idx.matrix[row]
-            q /= max(float(np.linalg.norm(q)), 1e-9)
     sims = idx.matrix @ q
+    row = idx.row(toward) if feedback else None
+    if feedback and row is None and sims.max() >= FEEDBACK_SIMILARITY:
+        row = int(np.argmax(sims))
+    if row is not None:
+        q = q + feedback * idx.matrix[row]
+        q /= max(float(np.linalg.norm(q)), 1e-9)
+        sims = idx.matrix @ q
     k = min(k, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
     return [(idx.ids[i], float(sims[i])) for i in sorted(top, key=lambda i: -sims[i]) if sims[i] >= MIN_SIMILARITY]
@@ -173,8 +173,10 @@ def ranked(store, query: str, model: str, words: int = 50, meaning: int = 50, ot
     order = sorted(hits.values(), key=lambda h: -h.score)
     lang = detect_language(query) or ("zh" if has_han(query) else None)  # two characters are too few to detect
     others = [hits[aid] for aid, _ in near if aid in hits and hits[aid].article.lang != lang][:other_languages]
-    head = [h for h in order if h not in others][: 10 - len(others)]
-    return head + others + [h for h in order if h not in head and h not in others]
+    placed = {h.article.id for h in others}
+    head = [h for h in order if h.article.id not in placed][: 10 - len(others)]
+    placed |= {h.article.id for h in head}
+    return head + others + [h for h in order if h.article.id not in placed]
 
 
 def find(store, query: str, model: str, limit: int = 20, per_story: int = 3) -> list[StoryHits]:
@@ -191,9 +193,12 @@ def find(store, query: str, model: str, limit: int = 20, per_story: int = 3) -> 
         group.score += hit.score if not group.hits else hit.score / 4
         group.hits.append(hit)
     best = sorted(grouped.values(), key=lambda g: -g.score)[:limit]
-    for g in best:  # the best hit of each language first, then the rest by score
-        firsts = list({h.article.lang: h for h in reversed(g.hits)}.values())[::-1]
-        g.hits = (sorted(firsts, key=lambda h: -h.score) + [h for h in g.hits if h not in firsts])[:per_story]
+    for g in best:  # each language's first hit in the ranking, best first; then the rest in ranking order
+        firsts: dict[str | None, Hit] = {}
+        for h in g.hits:
+            firsts.setdefault(h.article.lang, h)
+        rest = [h for h in g.hits if firsts[h.article.lang] is not h]
+        g.hits = (sorted(firsts.values(), key=lambda h: -h.score) + rest)[:per_story]
     ids = [g.story_id for g in best if g.story_id is not None]
     summaries = {s["id"]: s for s in store.list_stories(limit=len(ids) or 1, min_size=0, ids=ids)}
     for g in best:

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..model import (Article, ClaimGroup, ClaimUnit, ClaimView, Dispute, DisputedValue, Extraction, Outlet, QuotePiece,
-                     Span, StoryComparison, StoryView, TimelineEntry)
-from .verdicts.common import STORY_UNITS
+                     Span, StoryComparison, StoryView, TimelineEntry, span_fields)
+from .verdicts.common import LATER_NOTE, STORY_UNITS
 
 # Slots whose later, larger figure updates an earlier one (tolls rise as bodies are found): a count only.
 COUNT_SLOTS = frozenset({"killed", "injured", "arrested", "missing", *STORY_UNITS})
@@ -60,7 +60,8 @@ def _named(a: Article) -> bool:
     return bool(a.source) and a.source_provenance not in ("filename", "none") and a.source != a.id
 
 
-def headline(c: StoryComparison, reader_lang: str = "en", titles: dict[str, str | None] | None = None) -> tuple[str, str | None]:
+def headline(c: StoryComparison, reader_lang: str = "en", titles: dict[str, str | None] | None = None,
+             disputes: list[Dispute] | None = None) -> tuple[str, str | None]:
     """The story's headline and the report it comes from, by this rule:
 
     1. candidates: the headlines of the story's original reports (not copies; ``titles`` gives each article's
@@ -72,14 +73,17 @@ def headline(c: StoryComparison, reader_lang: str = "en", titles: dict[str, str 
     4. of those, whole headlines before cut ones, then the report that shares most claims with the others
        (the most central), then the earliest.
 
-    When every headline is out, the lead sentence of the claim most reports share stands in (None as report)."""
+    When every headline is out, the lead sentence of the claim most reports share stands in (None as report).
+    ``disputes``: the contradictions as the reader's view arranged them, when it has (else arranged here)."""
     shared: dict[str, int] = {}
     for g in c.groups:
         if g.label != "unique":
             for aid in set(g.articles):
                 shared[aid] = shared.get(aid, 0) + 1
-    report_of = {a["id"]: a.get("copy_of") or a["id"] for a in c.articles}
-    unsafe = _unsafe_values(c, report_of)
+    if disputes is None:
+        report_of = {a["id"]: a.get("copy_of") or a["id"] for a in c.articles}
+        disputes = [_dispute(k.slot, k.values, k.reason, report_of, {}) for k in c.contradictions]
+    unsafe = _unsafe_values(disputes)
     flagged = {u["article_id"] for u in c.unreliable if _field(u["span"]) == "title"}
     candidates = []
     for a in c.articles:
@@ -108,12 +112,12 @@ def _number(text: str) -> str:
         return text
 
 
-def _unsafe_values(c: StoryComparison, report_of: dict[str, str]) -> set[str]:
+def _unsafe_values(disputes: list[Dispute]) -> set[str]:
     """What a headline must not state: every value of a contradiction but its majority's, and an update's
     earlier figures, as numbers ("12") and as the words stating them ("2 million euros", "两人")."""
     out = set()
-    for k in c.contradictions:
-        for val in _dispute(k.slot, k.values, k.reason, report_of, {}).values:
+    for d in disputes:
+        for val in d.values:
             if val.role in ("majority", "latest"):
                 continue
             if isinstance(val.value, (int, float)):
@@ -148,7 +152,7 @@ def _safe_clauses(title: str, unsafe: set[str]) -> str:
 
 
 def _field(span) -> str:
-    return (span.get("field") if isinstance(span, dict) else getattr(span, "field", "text")) or "text"
+    return span_fields(span).get("field") or "text"
 
 
 def clip(text: str, n: int) -> str:
@@ -183,7 +187,7 @@ def story_view(c: StoryComparison, articles: list[Article], extractions: dict[st
         if g.label == "unique":
             single.setdefault(g.units[0].span.article_id, []).append(views[g.id])
     omissions = {aid: [views[g] for g in gids if g in views] for aid, gids in c.omissions.items() if gids}
-    title, source = headline(c, reader_lang, {a.id: a.title for a in articles})
+    title, source = headline(c, reader_lang, {a.id: a.title for a in articles}, disputes + updates)
     dates = sorted(a["published"] for a in c.articles if a.get("published"))
     return StoryView(
         story_id=c.story_id, headline=title, headline_article=source, outlets=outlets,
@@ -206,7 +210,7 @@ def _dispute(slot: str, statements: list[dict[str, Any]], reason: str, report_of
         by_value.setdefault(repr(s["value"]), []).append(s)
     reports = {k: len({report_of.get(s["article_id"], s["article_id"]) for s in v}) for k, v in by_value.items()}
     order = sorted(by_value, key=lambda k: (-reports[k], min(s.get("published") or "9999" for s in by_value[k])))
-    reason = reason.split("; the latest report")[0]
+    reason = reason.split(LATER_NOTE)[0]  # the verdict's own update note: said again below, only where it holds
     if slot in COUNT_SLOTS and _only_rises(statements):
         latest = max(statements, key=lambda s: s["published"])
         values = [DisputedValue(by_value[k][0]["value"], "latest" if k == repr(latest["value"]) else "earlier", by_value[k])

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 from .. import pipeline
 from ..model import Article, Extraction
 from ..search import terms
-from .story import side_by_side, story_page_body
+from .story import person_link, side_by_side, span_link, story_page_body
 
 ORDERS = {"recent": "latest report", "size": "most reports", "first": "newest first report", "added": "newest story"}
 
@@ -292,8 +292,8 @@ def article_page(art: Article, ex: Extraction | None, story: int | None, target:
     if ex and ex.quotes:
         body += ("<h2>Quotes</h2><div class=scroll role=region aria-label=quotes tabindex=0><table class=stack><thead><tr>"
                  "<th scope=col>speaker</th><th scope=col>cue</th><th scope=col>kind</th><th scope=col>words</th></tr></thead><tbody>"
-                 + "".join(f"<tr><td>{_person_link(q.speaker)}</td><td{lang}>{e(q.cue)}</td><td>{'direct' if q.direct else 'indirect'}</td>"
-                           f"<td{lang}><a href='/articles/{quote(art.id)}?span={q.content.start}-{q.content.end}#span'>"
+                 + "".join(f"<tr><td>{person_link(q.speaker)}</td><td{lang}>{e(q.cue)}</td><td>{'direct' if q.direct else 'indirect'}</td>"
+                           f"<td{lang}><a href='{e(span_link(q.content))}'>"
                            f"{e(q.content_text)}</a></td></tr>" for q in ex.quotes) + "</tbody></table></div>")
     if ex and ex.times:
         body += ("<h2>Dates</h2><div class=scroll role=region aria-label=dates tabindex=0><table class=stack><thead><tr>"
@@ -305,10 +305,6 @@ def article_page(art: Article, ex: Extraction | None, story: int | None, target:
                  f"<label>outlet <input name=name value='{e(art.source or '') if named else ''}' required></label> "
                  f"<label>token <input name=token type=password autocomplete=off></label> <button>Save</button></form>")
     return page(title, body)
-
-
-def _person_link(name: str | None) -> str:
-    return f"<a href='/people/{quote(name, safe='')}'>{e(name)}</a>" if name else "?"
 
 
 def _marked(text: str, words: list[str]) -> str:
@@ -369,7 +365,7 @@ def person_page(name: str, rows: list) -> str:
             content = Span(**q["content"])
             pieces = quote_pieces(art, content)
             said.append(f"<li{lang}>" + " … ".join(
-                f"“<a href='/articles/{quote(art.id)}?span={p.span.start}-{p.span.end}#span'>{e(p.text)}</a>”" for p in pieces)
+                f"“<a href='{e(span_link(p.span))}'>{e(p.text)}</a>”" for p in pieces)
                 + f" <span class=hint>({'direct' if q['direct'] else 'indirect'}, {e(q['cue'])})</span></li>")
         where = f" · <a href='/stories/{story}'>story {story}</a>" if story else ""
         out.append(f"<li><p><a href='/articles/{quote(art.id)}'{lang}>{e(art.title or art.text[:80])}</a> "

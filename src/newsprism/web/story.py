@@ -28,6 +28,11 @@ def span_link(span: Span | dict | None) -> str:
     return f"/articles/{quote(d['article_id'])}?span={d['start']}-{d['end']}{field}#span"
 
 
+def person_link(name: str | None) -> str:
+    """A speaker's name as a link to their page (everything they were quoted saying)."""
+    return f"<a href='/people/{quote(name, safe='')}'>{e(name)}</a>" if name else "?"
+
+
 def cite(span: Span | dict | None, outlet: str) -> str:
     """A reference as a link: the outlet and where in its text."""
     if span is None:
@@ -207,7 +212,7 @@ def _quotes(v: StoryView, r: Render) -> str:
             shown = " … ".join(f"“{e(p.text)}”{cite(p.span, r.name(q['article_id']))}" for p in parts) or (
                 f"“{e(q['text'])}”{cite(q['span'], r.name(q['article_id']))}")
             rows.append(f"<li{r.lang(q['article_id'])}><span class=hint>{e(r.name(q['article_id']))} ({kind}{said}):</span> {shown}</li>")
-        out.append(f"<h3><a href='/people/{quote(m.speaker, safe='')}'>{e(m.speaker)}</a></h3><ul>{''.join(rows)}</ul>")
+        out.append(f"<h3>{person_link(m.speaker)}</h3><ul>{''.join(rows)}</ul>")
     out.append("</section>")
     return "".join(out)
 

@@ -40,10 +40,13 @@ def _value(art: Article, span: Span, value, text: str) -> dict:
             "published": art.published}
 
 
+LATER_NOTE = "; the latest report"  # how _later_note's note begins: the reader's view (compare/view.py) takes it off
+
+
 def _later_note(values: list[dict]) -> str:
     dated = sorted((v for v in values if v["published"]), key=lambda v: v["published"])
     if len(dated) >= 2 and dated[0]["published"] != dated[-1]["published"]:
-        return f"; the latest report ({dated[-1]['source']}, {dated[-1]['published'][:10]}) may be an update"
+        return f"{LATER_NOTE} ({dated[-1]['source']}, {dated[-1]['published'][:10]}) may be an update"
     return ""
 
 
