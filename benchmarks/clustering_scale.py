@@ -70,6 +70,8 @@ def main() -> None:
         def progress(done: int, total: int, _where: str) -> None:
             if done - marks[-1][0] >= 1000 or done == total:
                 marks.append((done, time.perf_counter(), rss_mb()))
+                if done % 50_000 < 1000:  # a long replay shows its curve while it runs
+                    print(f"  {done:,} clustered, {time.perf_counter() - t:.0f}s, {marks[-1][2]:.0f} MB", flush=True)
 
         t = time.perf_counter()
         report = news.cluster(progress=progress)

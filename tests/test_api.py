@@ -260,10 +260,24 @@ def test_a_person_page_lists_their_quotes(reader):
     client = reader
     sid = client.get("/api/stories", params={"order": "size"}).json()["items"][0]["id"]
     speaker = client.get(f"/api/stories/{sid}/dossier").json()["quotes"][0]["speaker"]
-    items = client.get(f"/api/people/{speaker}").json()["items"]
-    assert items and all(any(q["speaker"] == speaker for q in a["quotes"]) for a in items)
+    person = client.get(f"/api/people/{speaker}").json()
+    names = {speaker} | {s["alias"] for s in person["spellings"]}  # (拉蒙·德尔加多, in the Chinese report)
+    assert person["items"] and all(any(q["speaker"] in names for q in a["quotes"]) for a in person["items"])
     assert speaker in client.get(f"/people/{speaker}").text
     assert "No quote of Nobody Atall" in client.get("/people/Nobody Atall").text
+
+
+def test_a_person_page_shows_every_spelling_the_corpus_taught(reader):
+    client = reader
+    found = client.get("/api/stories/search", params={"q": "Pacific climate fund"}).json()["items"]
+    sid = found[0]["summary"]["id"]
+    assert client.get(f"/api/stories/{sid}/dossier").status_code == 200  # comparing the story teaches its spellings
+    person = client.get("/api/people/兰布卡").json()
+    assert person["name"] == "Sitiveni Rabuka" and {s["alias"] for s in person["spellings"]} == {"兰布卡", "Lan Buka"}
+    assert {a["lang"] for a in person["items"]} == {"en", "zh"}  # his quotes under both spellings, one page
+    page = client.get("/people/Sitiveni Rabuka").text
+    assert "Also written" in page and "兰布卡" in page and "#span" in page  # each spelling links to its evidence
+    assert "兰布卡 is a spelling of Sitiveni Rabuka" in client.get("/people/兰布卡").text
 
 
 def test_two_reports_side_by_side(reader):

@@ -169,3 +169,21 @@ def test_copy_a_store_to_another_backend_and_resume(cli, tmp_path):
     assert code == 0 and json.loads(out)["rows"]["articles"] == 40
     code, _, err = cli.raw("copy", str(tmp_path / "missing.db"), target)
     assert code == 4 and "no such store" in err
+
+
+def test_person_lists_quotes_under_every_spelling(cli):
+    from newsprism import demo
+
+    cli("ingest", str(demo.corpus_path()), "--quiet")
+    assert cli("cluster", "--json")[0] == 0
+    rows = json.loads(cli("stories", "--json", "--limit", "50")[1])
+    pacific = next(r["id"] for r in rows if "Pacific" in r["title"] or "太平洋" in r["title"])
+    assert cli("compare", str(pacific))[0] == 0  # comparing the story teaches 兰布卡 = Sitiveni Rabuka
+    code, out, _ = cli("person", "兰布卡", "--json")
+    person = json.loads(out)
+    assert code == 0 and person["name"] == "Sitiveni Rabuka"
+    assert {s["alias"] for s in person["spellings"]} == {"兰布卡", "Lan Buka"}
+    assert {a["lang"] for a in person["items"]} == {"en", "zh"}
+    code, out, _ = cli("person", "Sitiveni Rabuka")
+    assert code == 0 and "also written 兰布卡" in out
+    assert cli("person", "Nobody Atall")[0] == 4

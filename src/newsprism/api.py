@@ -234,7 +234,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/people/{name}", dependencies=read)
     def person(name: str, limit: int = Query(200, ge=1, le=1000), news=Depends(get_news)):
-        return {"name": name, "items": [{**_brief(a), "story": sid, "quotes": quotes} for a, quotes, sid in news.person(name, limit)]}
+        canonical, spellings = news.spellings(name)
+        return {"name": canonical, "spellings": spellings,
+                "items": [{**_brief(a), "story": sid, "quotes": quotes} for a, quotes, sid in news.person(name, limit)]}
 
     @app.get("/api/stories/{story_id}", dependencies=read)
     def story(story_id: int = StoryId, news=Depends(get_news)):
@@ -539,7 +541,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/people/{name}", response_class=HTMLResponse, dependencies=read)
     def ui_person(name: str, news=Depends(get_news)):
-        return pages.person_page(name, news.person(name))
+        return pages.person_page(name, news.person(name), *news.spellings(name))
 
     def story_title(news, sid: int) -> str:
         found = news.store.list_stories(limit=1, min_size=0, ids=[sid])

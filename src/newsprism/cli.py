@@ -457,6 +457,30 @@ def story(story_id: int, db: DbOpt = None, as_json: JsonOpt = False) -> None:
                       f"{escape(a.title or _lead(a))} [dim]{info['method']}{' · ' + escape(links) if links else ''}[/]")
 
 
+@app.command()
+def person(name: str, db: DbOpt = None, as_json: JsonOpt = False, limit: int = 50) -> None:
+    """What a person was quoted saying, newest first, under every spelling the corpus taught (兰布卡 is Sitiveni
+    Rabuka once two reports of one story give both the same words). Exit 4: no quote of them."""
+    with _open(db) as news:
+        canonical, spellings = news.spellings(name)
+        rows = news.person(name, limit)
+    if as_json:
+        _print_json({"name": canonical, "spellings": spellings,
+                     "items": [{**_article_row(a), "story": sid, "quotes": quotes} for a, quotes, sid in rows]})
+    else:
+        console.print(f"[bold]{escape(canonical)}[/]" + (f" [dim]({escape(name)} is a spelling of it)[/]" if canonical != name else ""))
+        for s in spellings:
+            proof = " / ".join(f"{x['article_id']}:{x['span']['start']}-{x['span']['end']}" for x in s["evidence"])
+            console.print(f"  also written [magenta]{escape(s['alias'])}[/] [dim](story {s['story_id']}: {proof})[/]")
+        for a, quotes, sid in rows:
+            console.print(f"  {a.id} {a.published or '-':10.10} {a.lang or '-':3} [cyan]{escape(a.source or '-')}[/] story {sid}")
+            for q in quotes:
+                console.print(f"    “{escape(q['content_text'][:120])}” [dim]({q['cue']})[/]")
+    if not rows:
+        err.print(f"no quote of {escape(name)} in the extracted articles")
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
 def _edit(action):
     """Run a story edit (or an outlet's naming) and return what it returns; a story or article that does not exist is
     exit code 4, an edit that cannot be made 2."""

@@ -160,12 +160,28 @@ class Newsprism:
 
     def person(self, name: str, limit: int = 500) -> list[tuple[Article, list[dict[str, Any]], int | None]]:
         """Everything a person (a canonical speaker name) was quoted saying: (article, its quotes of them,
-        its story), newest first, across stories, outlets and languages."""
+        its story), newest first, across stories, outlets and languages, under every spelling the corpus
+        taught (``spellings``: 兰布卡 and Lan Buka are Sitiveni Rabuka)."""
         from .extract import VERSION
 
-        found = self.store.quotes_by(name, VERSION, limit)
-        stories = self.store.stories_of([a.id for a, _ in found])
-        return [(a, quotes, stories.get(a.id)) for a, quotes in found]
+        canonical, spellings = self.spellings(name)
+        found: dict[str, tuple[Article, list[dict[str, Any]]]] = {}
+        for spelling in dict.fromkeys([canonical, *(s["alias"] for s in spellings)]):
+            for a, quotes in self.store.quotes_by(spelling, VERSION, limit):
+                found.setdefault(a.id, (a, []))[1].extend(quotes)
+        # newest first, undated last (as quotes_by orders one spelling)
+        rows = sorted(found.values(), key=lambda aq: aq[0].published or "", reverse=True)
+        rows = sorted(rows, key=lambda aq: aq[0].published is None)[:limit]
+        stories = self.store.stories_of([a.id for a, _ in rows])
+        return [(a, quotes, stories.get(a.id)) for a, quotes in rows]
+
+    def spellings(self, name: str) -> tuple[str, list[dict[str, Any]]]:
+        """(the person's name, the other spellings of it the corpus taught, each with its evidence: the two
+        quotes, in two scripts, that two reports of one story give them). Given a spelling (兰布卡), the
+        name it spells."""
+        rows = self.store.spellings(name)
+        canonical = next((r["name"] for r in rows if r["alias"] == name), name)
+        return canonical, [r for r in rows if r["name"] == canonical]
 
     def story(self, story_id: int) -> tuple[int, list[tuple[Article, dict[str, Any]]]] | None:
         """(the story's id after merges, its articles with how each joined and its links); None: no such story."""

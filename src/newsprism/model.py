@@ -250,8 +250,21 @@ class QuoteMatch:
     """Quotes of one speaker in different articles (translations included) that render the same words."""
 
     speaker: str
-    quotes: list[dict[str, Any]]  # {"article_id", "source", "span": Span, "text", "direct", "cue"}
+    # {"article_id", "source", "span": Span, "text", "direct", "cue", "speaker" (that report's name for them),
+    #  "said_as" and "speaker_span" (the name as that report writes it, where it does)}
+    quotes: list[dict[str, Any]]
     similarity: float
+
+
+@dataclass(slots=True)
+class Alias:
+    """Another spelling of a person's name (兰布卡, its pinyin Lan Buka: Sitiveni Rabuka), learned where two
+    reports of one story, in two scripts, give both the same words. ``evidence``: those two quotes."""
+
+    alias: str
+    name: str
+    story_id: int | None
+    evidence: list[dict[str, Any]]  # {"article_id", "span": Span (the words), "text", "said_as", "speaker_span"}
 
 
 @dataclass(slots=True)
@@ -288,7 +301,8 @@ class StoryComparison:
             return Span(**x) if isinstance(x, dict) else x
 
         def spans_in(items):
-            return [{**i, "span": span(i.get("span"))} for i in items]
+            return [{**i, "span": span(i.get("span")), **({"speaker_span": span(i["speaker_span"])} if i.get("speaker_span") else {})}
+                    for i in items]
 
         return cls(
             story_id=d["story_id"], articles=d["articles"], seconds=d.get("seconds", 0.0),

@@ -251,6 +251,24 @@ def test_figures_every_report_states_alike(demo_store):
     assert "## Figures the sources agree on" in to_markdown(c) and "killed: 2" in to_markdown(c)
 
 
+def test_a_quote_matched_across_scripts_teaches_the_spelling_with_its_evidence(demo_store):
+    from newsprism.compare.verdicts.speakers import aliases
+
+    c = compare(demo_store, story_of(demo_store, "d16"))
+    learned = {a.alias: a for a in aliases(c.story_id, c.quotes)}
+    # 兰布卡 is glossed in pinyin (Lan Buka): both are spellings of the name the English reports give
+    assert set(learned) == {"兰布卡", "Lan Buka"} and {a.name for a in learned.values()} == {"Sitiveni Rabuka"}
+    zh, en = learned["兰布卡"].evidence
+    for x in (zh, en):
+        text = demo_store.get_article(x["article_id"]).text
+        assert text[x["span"].start:x["span"].end] in x["text"] or x["text"] in text[x["span"].start:x["span"].end]
+        assert text[x["speaker_span"].start:x["speaker_span"].end] == x["said_as"]
+    assert zh["said_as"] == "兰布卡" and "Rabuka" in en["said_as"]
+    # a Spanish report's accents are no new spelling; a Chinese one of the same match is
+    c = compare(demo_store, story_of(demo_store, "d30"))
+    assert [(a.alias, a.name) for a in aliases(c.story_id, c.quotes)] == [("奥斯卡·普恩特", "Óscar Puente")]
+
+
 def test_a_foreign_name_in_chinese_characters_is_the_same_speaker(demo_store):
     from newsprism.compare.verdicts import sound_key
 

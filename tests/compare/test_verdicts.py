@@ -82,3 +82,36 @@ def test_the_same_words_given_to_two_people():
     c = _story(f"The quake destroyed 300 homes in the province. {quote} Governor Lucia Paredes said on Monday.",
                f"Governor Lucia Paredes toured the province. {quote} her spokesman Carlos Rojas said on Monday.")
     assert not [k for k in c.contradictions if k.slot == "speaker"]
+
+
+def test_a_japanese_name_in_kanji_is_the_speaker_given_the_same_words():
+    from newsprism.compare import compare_articles
+    from newsprism.compare.verdicts.speakers import aliases
+    from newsprism.embed import get_embedder
+    from newsprism.extract import Extractor
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    def article(n, text, lang):
+        return normalize(RawRecord(text=text, title=None, published="2026-05-12", lang=lang, origin="test",
+                                   record=str(n), external_id=f"h{n}", source=f"Outlet {n}"))
+
+    en = ("TOKYO, May 12 - Japan will send a relief team of 70 people to the flooded provinces of the Philippines, "
+          "Chief Cabinet Secretary Yoshimasa Hayashi said on Tuesday. \"We will stand with the people of the Philippines "
+          "for as long as the recovery takes,\" Hayashi told a news conference in Tokyo.")
+    zh = ("东方时报5月12日电 日本内阁官房长官林芳正12日宣布，日本将向菲律宾受灾省份派遣一支70人的救援队。"
+          "林芳正当天在东京举行的记者会上说：“只要灾后恢复需要，我们就会与菲律宾人民站在一起。”")
+    other = ("MANILA, May 12 - \"The rescue teams reached every flooded village before nightfall,\" "
+             "Interior Secretary Benhur Abalos said.")
+    arts = [article(1, en, "en"), article(2, zh, "zh"), article(3, other, "en")]
+    exs = list(Extractor().run(arts))
+    (zh_quote,) = [q for q in exs[1].quotes if q.content_text.startswith("只要")]
+    assert zh_quote.speaker == "Lin Fangzheng"  # 林芳正 read as a Chinese name: pinyin, no sound in common with Hayashi
+    c = compare_articles(1, arts, exs, get_embedder().encode)
+    (match,) = [m for m in c.quotes if m.speaker == "Yoshimasa Hayashi"]
+    assert {q["article_id"] for q in match.quotes} == {arts[0].id, arts[1].id}  # not Abalos's words
+    assert {(a.alias, a.name) for a in aliases(1, c.quotes)} == {("林芳正", "Yoshimasa Hayashi"),
+                                                                  ("Lin Fangzheng", "Yoshimasa Hayashi")}
+    # other words: no match, nothing learned
+    c = compare_articles(2, [arts[1], arts[2]], [exs[1], exs[2]], get_embedder().encode)
+    assert not c.quotes and not aliases(2, c.quotes)

@@ -223,3 +223,20 @@ def test_quotes_of_a_person_are_found_by_canonical_name(any_store):
     assert [(x.id, [q["content_text"] for q in qs]) for x, qs in found] == [(a.id, ["Asia is a promising land,"])]
     assert store.quotes_by("Mao", "v1") == [] and store.quotes_by("Mao Ning", "v2") == []
     assert [x.id for x, _ in store.quotes_by("Maoist_", "v1")] == [b.id]  # LIKE's wildcards are taken literally
+
+
+def test_spellings_keep_their_first_evidence_and_lead_from_an_alias_to_the_name(any_store):
+    from newsprism.model import Alias, Span
+
+    store = any_store
+    proof = [{"article_id": "zh1", "span": Span("zh1", 10, 20), "text": "这不是慈善", "said_as": "兰布卡"},
+             {"article_id": "en1", "span": Span("en1", 1, 30), "text": "This is not charity", "said_as": "Sitiveni Rabuka"}]
+    learned = [Alias("兰布卡", "Sitiveni Rabuka", 5, proof), Alias("Lan Buka", "Sitiveni Rabuka", 5, proof)]
+    assert store.put_aliases(learned) == 2
+    assert store.put_aliases([Alias("兰布卡", "Sitiveni Rabuka", 9, proof[::-1])]) == 0  # known: the first evidence stays
+    rows = store.spellings("Sitiveni Rabuka")
+    assert [(r["alias"], r["story_id"]) for r in rows] == [("Lan Buka", 5), ("兰布卡", 5)]
+    assert rows[1]["evidence"][0] == {"article_id": "zh1", "span": {"article_id": "zh1", "start": 10, "end": 20, "field": "text"},
+                                      "text": "这不是慈善", "said_as": "兰布卡"}
+    assert {r["alias"] for r in store.spellings("兰布卡")} == {"兰布卡", "Lan Buka"}  # from a spelling to all of them
+    assert store.spellings("Nobody") == []

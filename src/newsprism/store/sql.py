@@ -15,6 +15,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 from importlib import resources
+from dataclasses import asdict
 from typing import Any, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
@@ -618,6 +619,26 @@ class SQLStore:
                 self._refresh_summaries(cur, self._stories_of(cur, [article_id]))
         return found is not None
 
+    def put_aliases(self, aliases: list[Any]) -> int:
+        """Spellings a comparison learned (``model.Alias``); a spelling already known keeps its first
+        evidence. Returns how many were new."""
+        stamp, new = now(), 0
+        with self._tx() as cur:
+            for a in aliases:
+                evidence = json.dumps(asdict(a)["evidence"], ensure_ascii=False)
+                new += cur.execute("INSERT INTO aliases(alias, name, story_id, evidence, added_at) VALUES (?, ?, ?, ?, ?) "
+                                   "ON CONFLICT (alias, name) DO NOTHING RETURNING alias",
+                                   (a.alias, a.name, a.story_id, evidence, stamp)).fetchone() is not None
+        return new
+
+    def spellings(self, name: str) -> list[dict[str, Any]]:
+        """The known spellings around a name, each {alias, name, story_id, evidence, added_at}: its own
+        aliases, or, given an alias (兰布卡), those of the name it spells."""
+        names = [name, *(r[0] for r in self._rows("SELECT name FROM aliases WHERE alias = ? ORDER BY name", (name,)))]
+        rows = self._rows(f"SELECT alias, name, story_id, evidence, added_at FROM aliases WHERE name IN ({', '.join('?' * len(names))}) "
+                          "ORDER BY name, added_at, alias", tuple(names))
+        return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
+
     def quotes_by(self, speaker: str, version: str, limit: int = 500) -> list[tuple[Article, list[dict[str, Any]]]]:
         """Articles (newest first) with a current extraction that quotes ``speaker`` (its canonical name),
         each with those quotes."""
@@ -909,13 +930,14 @@ class SQLStore:
         "sources": tuple(_SOURCE.replace(" ", "").split(",")),
         "watchlists": tuple(_WATCHLIST.replace(" ", "").split(",")),
         "alerts": tuple(_ALERT.replace(" ", "").split(",")),
+        "aliases": ("alias", "name", "story_id", "evidence", "added_at"),
     }
     KEYS: dict[str, tuple[str, ...]] = {
         "articles": ("id",), "rejections": ("origin", "record", "reason"), "stories": ("id",),
         "story_members": ("article_id",), "article_links": ("article_id", "type", "target_id"),
         "article_vectors": ("article_id", "model"), "story_edits": ("id",), "meta": ("key",),
         "extractions": ("article_id",), "story_summary": ("id",), "jobs": ("id",),
-        "sources": ("id",), "watchlists": ("id",), "alerts": ("id",),
+        "sources": ("id",), "watchlists": ("id",), "alerts": ("id",), "aliases": ("alias", "name"),
     }
 
     def dump_rows(self, table: str, after: tuple[Any, ...] | None = None, limit: int = 1000) -> list[tuple[Any, ...]]:

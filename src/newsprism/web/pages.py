@@ -349,14 +349,28 @@ def search_page(q: str, results: list) -> str:
     return page(f"Search {q}", body, query=q)
 
 
-def person_page(name: str, rows: list) -> str:
-    """Everything one person was quoted saying, across stories, outlets and languages, newest first."""
-    from ..compare.view import quote_pieces
+def person_page(asked: str, rows: list, name: str | None = None, spellings: list | None = None) -> str:
+    """Everything one person was quoted saying, across stories, outlets and languages, newest first, under
+    each spelling the corpus taught (each shown with the two quotes that taught it)."""
+    from ..compare.view import clip, quote_pieces
     from ..model import Span
 
+    name = name or asked
+    head = f"<h1>{e(name)}</h1>"
+    if name != asked:
+        head += f"<p class=notice>{e(asked)} is a spelling of {e(name)}.</p>"
+    if spellings:
+        items = []
+        for s in spellings:
+            proof = " / ".join(f"<a href='{e(span_link(Span(**x['span'])))}'>“{e(clip(x['text'], 60))}”</a>"
+                               for x in s["evidence"])
+            story = f" in <a href='/stories/{s['story_id']}'>story {s['story_id']}</a>" if s.get("story_id") else ""
+            items.append(f"<li><b>{e(s['alias'])}</b> <span class=hint>(learned{story}: the same words, "
+                         f"given to both: {proof})</span></li>")
+        head += f"<h2>Also written</h2><ul>{''.join(items)}</ul>"
     if not rows:
-        return page(name, f"<h1>{e(name)}</h1><p class=notice>No quote of {e(name)} found in the extracted articles.</p>")
-    out = [f"<h1>{e(name)}</h1><p class=hint>{sum(len(q) for _, q, _ in rows)} quotes in {len(rows)} reports, "
+        return page(name, f"{head}<p class=notice>No quote of {e(name)} found in the extracted articles.</p>")
+    out = [f"{head}<p class=hint>{sum(len(q) for _, q, _ in rows)} quotes in {len(rows)} reports, "
            f"{len({s for _, _, s in rows if s})} stories, {len({a.lang for a, _, _ in rows})} languages</p><ol class=hits>"]
     for art, quotes, story in rows:
         lang = f" lang={e(art.lang)}" if art.lang else ""

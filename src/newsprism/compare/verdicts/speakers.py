@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from ...model import Article, Contradiction, QuoteMatch
+from ...model import Alias, Article, Contradiction, QuoteMatch
 from ...text import HAN_CHAR
 from ..align import root
 from ..places import fold_accents
@@ -71,6 +71,7 @@ def quote_matches(story: Story) -> list[QuoteMatch]:
                 by_speaker.setdefault(key, []).append((art, q))
                 shown.setdefault(key, q.speaker)
     _merge_transliterations(by_speaker, shown)
+    _merge_by_words(by_speaker, story)
     out = []
     for key, items in by_speaker.items():
         speaker = shown[key]
@@ -143,22 +144,29 @@ def _edits(a: str, b: str) -> int:
 _CJK_NAME = re.compile(f"{HAN_CHAR}+(?:·{HAN_CHAR}+)*")
 
 
+def _said_as(art: Article, q) -> str | None:
+    """The speaker's name as the report writes it at the quote, where it names them there."""
+    if q.speaker_span is None or q.speaker_span.field != "text":
+        return None
+    return art.text[q.speaker_span.start : q.speaker_span.end].strip() or None
+
+
+def _written_han(items) -> str | None:
+    """The speaker as a Chinese text writes it (拉蒙·德尔加多; 穆奇马, whose key is the pinyin "mu qima")."""
+    for art, q in items:
+        mention = _said_as(art, q)
+        if mention and _CJK_NAME.fullmatch(mention):
+            return mention
+    return None
+
+
 def _merge_transliterations(by_speaker: dict, shown: dict) -> None:
     """A foreign name written in Chinese characters (拉蒙·德尔加多, or a surname alone: 穆奇马) is one speaker with the
     Latin name whose surname sounds the same: the same sound classes, or one apart for six classes or more.
     The quotes must still say the same thing to be matched."""
     from ...extract.entities import pinyin
 
-    def written(key: str) -> str | None:
-        """The speaker as the Chinese text writes it (拉蒙·德尔加多; 穆奇马, whose key is the pinyin "mu qima")."""
-        for art, q in by_speaker[key]:
-            if q.speaker_span is not None and q.speaker_span.field == "text":
-                mention = art.text[q.speaker_span.start : q.speaker_span.end]
-                if _CJK_NAME.fullmatch(mention.strip()):
-                    return mention.strip()
-        return None
-
-    chinese_of = {k: written(k) for k in by_speaker}
+    chinese_of = {k: _written_han(items) for k, items in by_speaker.items()}
     latin = {k: sound_key(k.split()[-1]) for k, zh in chinese_of.items() if zh is None and k.isascii() and k.split()}
     for key, chinese in chinese_of.items():
         if chinese is None:
@@ -173,9 +181,79 @@ def _merge_transliterations(by_speaker: dict, shown: dict) -> None:
             by_speaker[close[0]].extend(by_speaker.pop(key))
 
 
+def _merge_by_words(by_speaker: dict, story: Story) -> None:
+    """A name in Chinese characters that sounds like no Latin name (a Japanese name in kanji, read as
+    Chinese: 林芳正 "Lin Fangzheng" is Hayashi Yoshimasa; a transliteration the sound classes miss) is the
+    speaker to whom a report in Latin script gives the same words: one of its quotes and one of theirs
+    render each other closely (``alias_match``), no other Latin-named speaker comes near, and that speaker
+    is named in full. The match then teaches the store the spelling (``aliases``)."""
+    # (a speaker the sound classes joined to a Latin name is named in Latin script too: not one of these)
+    han = [k for k, items in by_speaker.items() if _written_han(items) and not any(_latin(_said_as(a, q)) for a, q in items)]
+    latin = [k for k in by_speaker if k not in han and k.isascii() and len(k.split()) >= 2]
+    if not han or not latin:
+        return
+    items = [(k, a, q) for k in han + latin for a, q in by_speaker[k]]
+    vecs = story.encode([q.content_text[:400] for _, _, q in items])
+    sims = vecs @ vecs.T
+    for key in han:
+        best: dict[str, float] = {}
+        for i, (ki, ai, _) in enumerate(items):
+            if ki != key:
+                continue
+            for j, (kj, aj, _) in enumerate(items):
+                if kj in latin and aj.id != ai.id:
+                    best[kj] = max(best.get(kj, -1.0), float(sims[i, j]))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < story.config.alias_match:
+            continue
+        if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.1:
+            continue  # two speakers near the same words: a guess
+        by_speaker[ranked[0][0]].extend(by_speaker.pop(key))
+
+
+def aliases(story_id: int | None, matches: list[QuoteMatch]) -> list[Alias]:
+    """The spellings a story's matched quotes teach: where a report in another script (Chinese, Japanese,
+    Cyrillic...) gives a person's words, the name as it writes it, and its romanisation when that is not
+    the person's name (兰布卡, Lan Buka -> Sitiveni Rabuka), with both quotes as evidence. A surname alone,
+    a pronoun, one character (林 of 林芳正) or a spelling that differs by accents only is no new spelling."""
+    out: dict[tuple[str, str], Alias] = {}
+    for m in matches:
+        own = [x for x in m.quotes if "said_by" not in x]
+        anchor = next((x for x in own if _latin(x.get("said_as"))
+                       and _one_name(x.get("speaker") or "", m.speaker)), None)
+        if anchor is None:
+            continue
+        for x in own:
+            written = x.get("said_as") or ""
+            if x is anchor or len(written) < 2 or _latin(written) or _PRONOUN.match(written):
+                continue
+            for spelling in dict.fromkeys((written, x.get("speaker") or "")):
+                if spelling and not _one_name(spelling, m.speaker):
+                    out.setdefault((spelling, m.speaker), Alias(spelling, m.speaker, story_id, [_evidence(x), _evidence(anchor)]))
+    return list(out.values())
+
+
+def _latin(text: str | None) -> bool:
+    """Written in Latin letters (accents allowed)."""
+    return bool(text) and fold_accents(text).isascii()
+
+
+def _one_name(a: str, b: str) -> bool:
+    """The same name, or part of it ("Rabuka" of "Sitiveni Rabuka"), accents aside."""
+    wa, wb = fold_accents(a).split(), fold_accents(b).split()
+    return bool(wa) and (wa == wb or set(wa) <= set(wb) or set(wb) <= set(wa))
+
+
+def _evidence(x: dict) -> dict:
+    return {k: x[k] for k in ("article_id", "span", "text", "said_as", "speaker_span") if k in x}
+
+
 def _quoted(a: Article, q, said_by: str | None = None) -> dict:
     d = {"article_id": a.id, "source": a.source or a.id, "span": q.content, "text": q.content_text,
-         "direct": q.direct, "cue": q.cue}
+         "direct": q.direct, "cue": q.cue, "speaker": q.speaker}
+    written = _said_as(a, q)
+    if written:
+        d["said_as"], d["speaker_span"] = written, q.speaker_span
     if said_by:
         d["said_by"] = said_by  # this report gives the words to someone else: the person's office or country
     return d
