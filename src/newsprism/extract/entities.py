@@ -15,10 +15,13 @@ from ..model import Entity, Span
 from ..text import has_han
 
 SPACY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
-               "NORP": "other", "EVENT": "other", "PRODUCT": "other", "LAW": "other", "WORK_OF_ART": "other"}
+               "NORP": "other", "EVENT": "other", "PRODUCT": "other", "LAW": "other", "WORK_OF_ART": "other",
+               "PER": "person", "MISC": "other"}  # (the last two: the WikiNER labels of spaCy's European pipelines)
 JIAGU_KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place"}
 _TITLE_WORDS = re.compile(r"^(?:(?:mr|mrs|ms|dr|prof|president|prime minister|minister|secretary-general|general|"
-                          r"sen|senator|rep|gov|governor|chancellor|spokesperson|spokesman|spokeswoman)\.?\s+)+", re.I)
+                          r"sen|senator|rep|gov|governor|chancellor|spokesperson|spokesman|spokeswoman|"
+                          r"m|mme|sr|sra|président|présidente|presidente|ministre|ministro|ministra|maire|alcalde|"
+                          r"alcaldesa|portavoz|porte-parole)\.?\s+)+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
@@ -69,6 +72,53 @@ class SpacyEntities:
                 continue
             out.append(Entity(Span(article_id, ent.start_char, ent.end_char), ent.text, kind, name))
         return canonicalize(out)
+
+
+class EuropeanEntities(SpacyEntities):
+    """Entities from a European spaCy pipeline (WikiNER labels), without what its small models take for a
+    name: a sentence's capitalised first word alone ("Imagina", "También", "Hablará"), unless the text
+    writes that word capitalised elsewhere too; and digits or stray letters glued on ("Pedro Sánchez 2020")."""
+
+    def find(self, doc, article_id: str) -> list[Entity]:
+        text = doc.text
+        # a capitalised common noun alone ("Acuerdo", "Hacienda", "Además"): the tagger knows it is no name
+        common = {t.idx for t in doc if t.pos_ not in ("PROPN", "X")}
+        found = [e for e in super().find(doc, article_id)
+                 if not (e.kind == "person" and " " not in e.text.strip() and e.span.start in common)]
+        # a word the model also calls an organisation or a place ("Easyjet", "Sofia") is no person alone
+        elsewhere = {e.canonical.lower() for e in found if e.kind != "person"}
+        out = []
+        for e in found:
+            words = e.canonical.split()
+            if len(words) == 1 and _starts_sentence(text, e.span.start) and not _capitalised_elsewhere(text, e.text, e.span.start):
+                continue
+            name = _TRAILING.sub("", e.canonical).strip()
+            if e.kind == "person":
+                # "prince Charles", "général Soleimani", "d'Easyjet": a title or an elision in lower case before the name
+                name = _LOWER_LEAD.sub("", name)
+                rest = name.split()
+                if not rest or any(w[:1].islower() and w not in _PARTICLES for w in rest) or any(c.isdigit() for c in name) \
+                        or (len(rest) == 1 and name.lower() in elsewhere):
+                    continue
+            e.canonical = name
+            if name:
+                out.append(e)
+        return canonicalize(out)
+
+
+_TRAILING = re.compile(r"(?:\s+\d[\d.,]*|\.\w{1,2})$")
+_LOWER_LEAD = re.compile(r"^(?:(?:[a-zà-ÿ][\w-]*|[dlDL]['’])\s*)+(?=[A-ZÀ-Þ])")
+_PARTICLES = frozenset("de del della di da das dos do du des la le van von der den y e et bin al el".split())
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \t\"“«¿¡'")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _capitalised_elsewhere(text: str, word: str, at: int) -> bool:
+    return any(m.start() != at and not _starts_sentence(text, m.start())
+               for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text))
 
 
 @lru_cache(maxsize=1)

@@ -586,3 +586,240 @@ class EuropeanQuotes:
             out.append(Quote(Span(article_id, cs - 1, end), Span(article_id, cs, ce), text[cs:ce], m.group(1), True,
                              text[start:end], Span(article_id, start, end), "person"))
         return out
+
+
+# Verbs of saying by lemma, for the European languages a spaCy pipeline parses (Universal Dependencies
+# labels: nsubj, ccomp, case); "selon X, ..." and its kin attribute the clause they open or close.
+_EU_SAY = {
+    "fr": """dire déclarer affirmer annoncer expliquer indiquer ajouter souligner estimer assurer préciser confirmer
+             rappeler avertir répondre raconter admettre reconnaître insister juger dénoncer promettre prévenir
+             signaler démentir nier confier lancer marteler regretter communiquer exhorter tweeter écrire""",
+    "es": """decir declarar afirmar anunciar explicar indicar añadir agregar señalar asegurar precisar confirmar recordar
+             advertir responder reconocer insistir subrayar destacar considerar denunciar prometer negar manifestar
+             sostener comentar apuntar informar revelar admitir sintetizar resaltar escribir""",
+    "de": """sagen erklären betonen ankündigen mitteilen berichten hinzufügen warnen versichern bestätigen meinen
+             kritisieren fordern antworten unterstreichen einräumen""",
+    "it": """dire dichiarare affermare annunciare spiegare sottolineare aggiungere assicurare precisare confermare
+             ricordare avvertire rispondere riconoscere""",
+    "pt": """dizer declarar afirmar anunciar explicar indicar acrescentar sublinhar assegurar garantir confirmar lembrar
+             advertir responder reconhecer destacar ressaltar""",
+}
+_EU_SAY_LEMMAS = {lang: frozenset(words.split()) for lang, words in _EU_SAY.items()}
+_OF = re.compile(r"(?:\b(?:de|du|des|del|von|di|da|do)|\bd['’])\s*$", re.I)  # "de Biden": a name some other noun hangs on
+_EU_URGE = frozenset("exhorter appeler demander inviter pedir exigir instar llamar auffordern".split())
+_EU_ACCORDING = {"fr": ("selon", "d'après"), "es": ("según",), "de": ("laut", "zufolge"), "it": ("secondo",),
+                 "pt": ("segundo", "conforme")}
+_EU_PRONOUNS = frozenset("il elle ils elles él ella ellos ellas er sie lui lei ele ela eles elas".split())
+_EU_RELATIVE = frozenset("qui que quien quienes que cual lequel laquelle lesquels der die das welcher welche".split())
+_EU_ROLES = frozenset("""ministre président présidente porte-parole maire bourgmestre gouverneur directeur directrice
+    ministro ministra presidente portavoz alcalde alcaldesa gobernador gobernadora director directora
+    minister präsident präsidentin sprecher sprecherin bürgermeister bürgermeisterin""".split())
+
+
+class ParsedEuropeanQuotes:
+    """Speech in a European language a spaCy pipeline parses (French and Spanish by default; German,
+    Italian or Portuguese where a pipeline for them is installed and configured): the direct quotes of
+    ``EuropeanQuotes`` and, from the parse, indirect speech: a verb of saying with a subject and a clausal
+    complement ("Le ministre a déclaré que le réseau serait rétabli"), or a clause "according to" someone
+    ("Según la policía, ..."). The speaker is the person the subject names (the article's entities give
+    the canonical name), a role word the person the article names with it ("le bourgmestre" -> Philippe
+    Close), a pronoun the last person quoted before it; else the words used ("la policía")."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.say = _EU_SAY_LEMMAS.get(lang, frozenset())
+        self.according = _EU_ACCORDING.get(lang, ())
+        self.rules = EuropeanQuotes(lang) if lang in _EU_CUES else None
+
+    def find(self, text: str, doc, article_id: str, entities: list[Entity]) -> list[Quote]:
+        quotes = self.rules.find(text, article_id) if self.rules else []
+        if doc is None:
+            return quotes
+        segments = quote_segments(text)
+        people = sorted((e for e in entities if e.kind == "person"), key=lambda e: e.span.start)
+        for q in quotes:
+            # the rules' speaker as the parse's entities name them: the first person named after the cue, in its
+            # sentence ('"...", dijo Kelsey, que es bombero, a The Journal Gazette'; "Paredes" -> "Lucía Paredes")
+            end = min((m.start() for m in re.finditer(r"[.!?\n]", text[q.content.end + 2 : q.content.end + 160])), default=158)
+            named = [e for e in people if q.content.end < e.span.start <= q.content.end + 2 + end]
+            if named:
+                q.speaker, q.speaker_span, q.speaker_kind = named[0].canonical, named[0].span, "person"
+        spoke: list[tuple[int, str]] = [(q.span.start, q.speaker) for q in quotes if q.speaker]
+        found: list[Quote] = []
+        for tok, ((cs, ce), head, cue) in ((t, a) for t in doc for a in self._attributions(t, text, segments)):
+            ss, se = _trim(text, *_subtree_span(head)) if head.i != tok.i else (tok.idx, tok.idx)
+            if tok.dep_ == "case":
+                ss = max(ss, tok.idx + len(tok.text) + 1)  # "según la policía": the source without "según"
+            if ce - cs < 8 or any(_overlap((cs, ce), (q.content.start, q.content.end)) for q in quotes + found):
+                continue
+            speaker, kind = self._speaker(text, head, ss, se, people, entities, spoke)
+            if speaker is None:
+                continue
+            direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
+            found.append(Quote(Span(article_id, min(cs, ss), max(ce, se)), Span(article_id, cs, ce), text[cs:ce], cue,
+                               direct, speaker, Span(article_id, ss, se), kind))
+            if kind == "person":
+                spoke.append((ss, speaker))
+        # '"…", dijo. "No creo que festejen tanto"': a passage right after an attribution's cue goes on with its words
+        for g in segments:
+            said = quotes + found
+            if any(_overlap(g, (q.content.start, q.content.end)) for q in said):
+                continue
+            prev = [q for q in said if q.speaker and 0 <= g[0] - q.content.end <= 24 and q.cue in text[q.content.end : g[0]]
+                    and "\n" not in text[q.content.end : g[0]]]
+            if prev:
+                q = prev[-1]
+                found.append(Quote(Span(article_id, g[0], g[1]), Span(article_id, *g), text[g[0] : g[1]], q.cue, True,
+                                   q.speaker, q.speaker_span, q.speaker_kind))
+        return sorted(quotes + found, key=lambda q: q.span.start)
+
+    def _attributions(self, tok, text, segments):
+        """(content span, the speaker's head token, cue) of each attribution this token makes."""
+        if any(s0 <= tok.idx < s1 for s0, s1 in segments):
+            return []  # a verb of saying inside a quotation is the quoted speaker's, not a new attribution
+        if tok.lower_ in self.according and tok.dep_ == "case":
+            return [x for x in [self._according(tok, text)] if x is not None]
+        return self._said(tok, text, segments)
+
+    @staticmethod
+    def _according(tok, text):
+        """"Según la policía, ..." / "... selon le ministère": the clause the phrase hangs from, without it."""
+        source = tok.head
+        clause = source.head
+        if clause.i == source.i or source.dep_ not in ("obl", "obl:mod", "nmod", "advmod", "obl:arg") \
+                or source.lower_ in _EU_RELATIVE:
+            return None  # ("un argument selon lequel ...": a claim's content, no one's words)
+        cs, ce = _subtree_span(clause)
+        a0, a1 = _subtree_span(source)
+        a0 = min(a0, tok.idx)
+        cs, ce = (a1, ce) if a0 <= cs else (cs, a0)
+        return _trim(text, cs, ce), source, tok.text
+
+    def _said(self, tok, text, segments):
+        """A verb of saying: its clause ("a déclaré que ..."), the quotation its colon opens, what it urged,
+        or, after a comma, what its sentence said before it (an incise)."""
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in self.say:
+            return []
+        if any(c.lower_ in ("se", "s'", "s’") for c in tok.children):
+            return []  # "se dijo que ..." (said by no one in particular), "s'assurer que ..." (no speech)
+        # (a paragraph break is no subject; of two, "la préfète" and "Fabienne Buccio", the name)
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and not c.is_space]
+        subj = max(subjects, key=lambda c: c.pos_ == "PROPN") if subjects else None
+        comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+        if subj is None and comp is not None and tok.dep_ == "conj" and tok.head.i < tok.i:
+            # "Netflix les dio un regalo ... y anunció que ...": the subject of the verb it is joined to
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj" and c.i < tok.head.i), None)
+        out = []
+        quoted = self._after_colon(tok, text, segments)
+        if quoted is not None:  # "X a déclaré : « ... »", "les dirigeants ont écrit : « ... »"
+            out.append((quoted, subj or tok, tok.text))
+        if comp is not None and quoted is None:
+            cs, ce = _subtree_span(comp)
+            nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            if nxt is not None and nxt.lower_ in ("que", "qu'", "qu’") and nxt.idx <= cs:
+                cs = nxt.idx + len(nxt.text)  # the whole clause after "que", where the parse cut it short
+            # (no subject at all: a subject left unsaid, "resaltó que ...": the verb stands for it)
+            out.append((_trim(text, cs, ce), subj or tok, tok.text))
+        elif subj is not None and subj.i < tok.i:
+            # "X a exhorté le gouvernement à prendre ...": what X urged, from its object to its complement
+            urged = [c for c in tok.children if c.i > tok.i and c.dep_ in ("obj", "xcomp")]
+            if tok.lemma_.lower() in _EU_URGE and any(c.dep_ == "xcomp" for c in urged):
+                out.append((_trim(text, _subtree_span(urged[0])[0], _subtree_span(urged[-1])[1]), subj, tok.text))
+        else:  # (a subject before the verb: no incise closing what came before)
+            incise = self._incise(tok, text, subj)
+            if incise is not None:
+                out.append(incise)
+        return out
+
+    @staticmethod
+    def _after_colon(tok, text, segments) -> tuple[int, int] | None:
+        """The quotation a colon opens right after the verb (or its object: "a publié la déclaration
+        suivante : « ... »"): its passage, or, where its marks do not pair, the rest of the sentence."""
+        colon = next((t for t in tok.doc[tok.i + 1 : min(tok.i + 8, tok.sent.end)] if t.text == ":"), None)
+        if colon is None or any(t.text in "«»“”\"" for t in tok.doc[tok.i + 1 : colon.i]):
+            return None
+        after = colon.idx + 1 + len(text[colon.idx + 1 :]) - len(text[colon.idx + 1 :].lstrip())
+        seg = next((g for g in segments if 0 <= g[0] - after <= 2), None)
+        if seg is not None:
+            return _trim(text, *seg)
+        if after < len(text) and text[after] in "«“\"":
+            end = text.find("\n", after)  # (its marks unpaired: to the end of the paragraph)
+            return _trim(text, after + 1, len(text) if end < 0 else end)
+        return None
+
+    @staticmethod
+    def _incise(tok, text, subj):
+        """'Certains habitants ont pu retourner dans leur logement, a-t-il précisé' / 'El número se redujo a
+        tres, dijo Hettema' / '..., informaron las autoridades': the verb of saying after a comma closes what
+        its sentence said before it; the speaker comes after the verb (a pronoun, or nobody: the last speaker)."""
+        sent = tok.sent
+        i = tok.i - 1
+        while i > sent.start and (tok.doc[i].dep_.startswith("aux") or tok.doc[i].dep_ == "expl:subj"
+                                  or tok.doc[i].lower_ in ("-t", "-il", "-elle", "-ils", "-elles")):
+            i -= 1
+        if i <= sent.start or tok.doc[i].text != ",":
+            return None
+        start, comma = sent.start_char, tok.doc[i].idx
+        if text[:comma].rstrip()[-1:] in ("»", "”", '"'):
+            # '"Notre pays ... aux historiens », a déclaré Borissov': a quotation of several sentences, its marks
+            # unpaired, runs back to its opening mark (within its paragraph)
+            closing = len(text[:comma].rstrip()) - 1
+            floor = max(text.rfind("\n\n", 0, closing), closing - 1500)
+            opening = max(text.rfind(m, floor, closing) for m in "«“\"")
+            if opening > floor:
+                start = min(start, opening + 1)
+        else:
+            colon = text.rfind(":", start, comma)  # "… in Berlin: …, said X": after the colon
+            if colon > start:
+                start = colon + 1
+        cs, ce = _trim(text, start, comma)
+        if len(text[cs:ce].split()) < 3:
+            return None
+        after = [c for c in tok.children if c.i > tok.i]
+        head = subj if subj is not None and subj.i > tok.i else None
+        if head is None:  # a subject after its verb is often parsed as its object or complement ("ont expliqué des médecins")
+            nouns = [c for c in after if c.pos_ in ("PROPN", "NOUN")]
+            head = next((c for c in nouns if c.dep_ in ("obj", "xcomp", "appos", "nmod")), None) \
+                or next((c for c in nouns if c.pos_ == "PROPN"), None)
+        if head is None:  # "a-t-il précisé", "dijo.": the pronoun, or the verb itself (a subject left unsaid)
+            head = next((t for t in tok.doc[i + 1 : tok.i] if t.lower_ in ("-il", "-elle")), tok)
+        return (cs, ce), head, tok.text
+
+    def _speaker(self, text, head, ss, se, people, entities, spoke) -> tuple[str | None, str | None]:
+        """The speaker the head word of a subject or source names: the entity it is part of (not one its
+        modifiers name: "un assistant de Biden" is not Biden), a person by a role word, a pronoun's antecedent."""
+        at = head.idx
+        if head.pos_ in ("VERB", "AUX"):  # a subject left unsaid ("..., dijo."): as a pronoun, with no words of its own
+            ss = se = at
+        else:
+            # the person the subject names: itself, or a name in apposition ("le bourgmestre ..., Philippe Close")
+            own = [e for e in entities if e.span.start <= at < e.span.end]
+            if not own and head.pos_ in ("NOUN", "PROPN"):
+                # a person the subject names beside its noun ("la préfète Fabienne Buccio", "le maire de la ville,
+                # Grégory Doucet"), not one a "de" phrase names ("un assistant de Biden" is not Biden)
+                own = [e for e in people if ss <= e.span.start < se and not _OF.search(text[ss : e.span.start])]
+            if own:
+                return own[-1].canonical, own[-1].kind
+        word = head.lower_.lstrip("-")
+        if head.pos_ in ("VERB", "AUX") or word in _EU_PRONOUNS:
+            said = [name for pos, name in spoke if pos < ss and ss - pos <= SPEAKER_SPAN]
+            if said:
+                return said[-1], "person"
+            before = [e for e in people if e.span.end <= ss]
+            return (before[-1].canonical, "person") if before else (None, None)
+        if word in _EU_RELATIVE and head.head.dep_.startswith("acl"):
+            # "Rob Handfield, qui expliquera ...": the noun the relative clause hangs from
+            antecedent = head.head.head
+            return self._speaker(text, antecedent, *_subtree_span(antecedent), people, entities, spoke) \
+                if antecedent.i != head.i else (None, None)
+        if head.pos_ == "PRON":
+            return None, None  # "selon lequel", "ce qui": no one
+        if word in _EU_ROLES:
+            # the person the article names beside this role word ("le bourgmestre Philippe Close")
+            near = [e for e in people if word in text[max(0, e.span.start - 40) : e.span.end + 40].lower()]
+            if near:
+                return min(near, key=lambda e: abs(e.span.start - at)).canonical, "person"
+        words = text[ss:se]
+        if not words or len(words.split()) > 8:
+            return None, None  # a whole clause as subject is a misparse, not a speaker
+        return words, None  # "la policía", "un assistant de Biden": the words used
