@@ -27,6 +27,16 @@ def test_number_after_the_role_coordination_and_none():
     assert q("Sin embargo, el tren llegó tarde.") == []
 
 
+def test_people_counts_in_japanese_and_russian():
+    assert ("people", 3.0, "killed") in q("3人が死亡し、20人がけがをした。") and ("people", 20.0, "injured") in q("3人が死亡し、20人がけがをした。")
+    assert ("people", 4.0, "killed") in q("死者は少なくとも4人に上った。")
+    ru = "Погибли 3 человека, 20 пострадали. Задержаны 2 подозреваемых."
+    assert {x for x in q(ru)} >= {("people", 3.0, "killed"), ("people", 20.0, "injured")}
+    assert ("people", 5.0, "injured") in q("Ранены 5 человек.")
+    assert q("В 3 часа ночи пожар потушили.") == []
+    assert q("Он пропал без вести 10 лет назад. Пострадал 12 марта.") == []  # years and a date are no count of people
+
+
 def test_money_percent_and_chinese():
     assert ("money", 1.5e6, "USD") in q("The city pledged $1.5 million for repairs.")
     assert ("percent", 3.8, "%") in q("Inflation slowed to 3.8% in March.")

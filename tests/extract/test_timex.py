@@ -94,3 +94,19 @@ def test_a_decade_is_timeml_s_and_a_weekday_after_as_soon_as_looks_ahead():
         "Prices rose in the 1960s. The group could leave as soon as Tuesday.", date(2000, 4, 3))}
     assert found["the 1960s"] == "196X"
     assert found["Tuesday"] == "2000-04-04"  # 2000-04-03 is a Monday
+
+
+def test_japanese_and_russian_dates_resolve_against_the_publication_day():
+    from newsprism.extract import Extractor
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    for lang, text, expected in (
+        ("ja", "東京で12日、地震があった。政府は2026年3月13日に対策本部を設置した。", [("12日", "2026-03-12"), ("2026年3月13日", "2026-03-13")]),
+        ("ru", "В Москве 12 марта 2026 года произошёл пожар. 14 марта власти создали штаб.", [("12 марта 2026", "2026-03-12"), ("14 марта", "2026-03-14")]),
+    ):
+        art = normalize(RawRecord(text=text, title=None, published="2026-03-12", lang=lang, origin="t", record="1", external_id="x"))
+        ex = next(Extractor().run([art]))
+        assert [(t.text, t.value) for t in ex.times] == expected
+        assert all(text[t.span.start : t.span.end] == t.text for t in ex.times)
+        assert len(art.sentences) == 2

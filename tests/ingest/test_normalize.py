@@ -85,6 +85,14 @@ def test_chinese_sentence_spans():
     assert [text[s:e] for s, e in sentence_spans(text, "zh")] == ["北约计划在东京开设联络处。", "中方表示应高度警惕！", "日本尚未决定？"]
 
 
+def test_a_cjk_full_stop_before_a_digit_ends_its_sentence():
+    # sentencex reads "。3" as part of a number; Japanese and Chinese end the sentence there
+    for lang, text, first in (("ja", "東京で12日、地震があった。3人が死亡した。", "東京で12日、地震があった。"),
+                              ("zh", "东京12日发生地震。3人死亡。", "东京12日发生地震。")):
+        spans = sentence_spans(text, lang)
+        assert [text[s:e] for s, e in spans] == [first, text[len(first):]]
+
+
 def test_date_precedence_metadata_over_header_over_dateline_over_url():
     base = dict(text="ROTTERDAM, March 5 (Harbor Wire) - Traffic stopped.", origin="t.txt", url="https://h.example/2026/03/04/x")
     assert normalize(RawRecord(**base, published="2026-03-06", header_date="2026-03-07")).date_provenance == "metadata"

@@ -53,10 +53,13 @@ def run(component: Component, docs: list[ArticleDoc]) -> None:
 
 
 def family(lang: str | None) -> str:
-    """The pipeline an article takes: en (parsed by spaCy), zh, eu (the European languages with rules for
-    dates and quotes) or other (figures and outcomes only; a spaCy model for it can be configured)."""
+    """The pipeline an article takes: en (parsed by spaCy), zh, ja (dates written as Chinese writes them),
+    eu (the European languages with rules for dates and quotes, Russian's dates among them) or other
+    (figures and outcomes only)."""
     if (lang or "").startswith("zh"):
         return "zh"
+    if (lang or "").startswith("ja"):
+        return "ja"
     if (lang or "en") == "en":
         return "en"
     return "eu" if (lang or "")[:2] in _EU_MONTHS else "other"
@@ -218,6 +221,7 @@ FACTORIES: dict[tuple[str, str], Callable[["Extractor", str], Component]] = {
     ("zh", "entities"): lambda _x, _lang: _jiagu(),
     ("zh", "quotes"): lambda _x, _lang: _chinese_quotes(),
     ("zh", "times"): lambda _x, _lang: Times(ChineseTimex()),
+    ("ja", "times"): lambda _x, _lang: Times(ChineseTimex()),  # (年月日: the same forms, read by jionlp)
     ("eu", "parse"): lambda x, lang: EuropeanParse(x, lang),
     ("eu", "entities"): lambda _x, _lang: _spacy_entities(EuropeanEntities()),
     ("eu", "quotes"): lambda _x, lang: _european_quotes(lang),

@@ -1,6 +1,6 @@
 """Figures and what they count: people killed, injured, arrested, missing; money; percentages.
 
-Rules over the text, English and Chinese. A count of people needs a role word next to it ("two
+Rules over the text: English and Chinese in full; counts of people also in Spanish, German, Japanese and Russian. A count of people needs a role word next to it ("two
 people were killed", "killing three", "4 injured", "死亡2人", "3人受伤"); a number alone is kept as a
 plain ``number`` only when it carries a unit worth comparing (money, percent).
 """
@@ -88,6 +88,20 @@ _NONE_ROLE = {"死亡": "killed", "遇难": "killed", "受伤": "injured", "伤�
               "morts": "killed", "morti": "killed", "vittime": "killed", "getötet": "killed", "toten": "killed",
               "todesopfer": "killed", "tué": "killed"}
 _ES_DE_NUM = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5}
+# Japanese: "3人が死亡", "20人がけが", "死者は12人", "負傷者15人"
+_JA_PEOPLE = re.compile(r"(\d+)\s*人(?:が|の)?(死亡|けが|負傷|重傷|軽傷|重軽傷|逮捕|行方不明)"
+                        r"|(死者|死亡者|負傷者|けが人|逮捕者|行方不明者)(?:は|が|数は)?(?:少なくとも)?(\d+)\s*人")
+_JA_ROLE = {"死亡": "killed", "死者": "killed", "死亡者": "killed", "けが": "injured", "負傷": "injured", "重傷": "injured",
+            "軽傷": "injured", "重軽傷": "injured", "負傷者": "injured", "けが人": "injured", "逮捕": "arrested",
+            "逮捕者": "arrested", "行方不明": "missing", "行方不明者": "missing"}
+# Russian: "погибли 3 человека", "3 человека погибли", "ранены 20 человек", "20 пострадали"
+_RU_ROLE_WORD = r"(погиб\w*|убит\w*|ранен\w*|пострадал\w*|задержан\w*|арестован\w*|пропал\w* без вести)"
+# (a number of years, days or hours, or a date, after the role word is no count: "пропал без вести 10 лет")
+_RU_NOT_PEOPLE = r"(?!\d|\s*(?:лет|год\w*|дн\w*|час\w*|минут\w*|месяц\w*|недел\w*|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|%))"
+_RU_PEOPLE = AnyCase(rf"{_RU_ROLE_WORD}\s+(?:не менее|более|около|по меньшей мере|как минимум)?\s*(\d+){_RU_NOT_PEOPLE}(?:\s+человек\w*)?"
+                     rf"|(\d+)\s+(?:человек\w*\s+)?{_RU_ROLE_WORD}")
+_RU_ROLE = (("погиб", "killed"), ("убит", "killed"), ("ранен", "injured"), ("пострадал", "injured"),
+            ("задержан", "arrested"), ("арестован", "arrested"), ("пропал", "missing"))
 
 
 def plain_number(digits: str, scale: str | None) -> float | None:
@@ -170,6 +184,13 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         add(m.start(), m.end(), "people", number_value(num), None, _ZH_ROLE.get(role_word, "other"))
+    for m in _JA_PEOPLE.finditer(text):
+        num, role_word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        add(m.start(), m.end(), "people", number_value(num), None, _JA_ROLE.get(role_word, "other"))
+    for m in _RU_PEOPLE.finditer(text, low):
+        word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        role = next((r for stem, r in _RU_ROLE if word.lower().startswith(stem)), "other")
+        add(m.start(), m.end(), "people", number_value(num), None, role)
     for m in _PEOPLE_ES_DE.finditer(text, low):
         word = m.group(1).lower()
         value = float(_ES_DE_NUM[word]) if word in _ES_DE_NUM else number_value(word)

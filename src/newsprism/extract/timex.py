@@ -382,12 +382,14 @@ _EU_MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "de": "januar februar märz april mai juni juli august september oktober november dezember",
     "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    # (genitive, as dates write them: "12 марта 2026 года")
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
 }
 
 
 class EuropeanTimex:
-    """Explicit dates in Spanish, Portuguese, French, German and Italian: "14 de marzo de 2026",
-    "am 14. März", "le 14 mars", "marzo de 2027". No relative expressions ("ayer", "letzte Woche"):
+    """Explicit dates in Spanish, Portuguese, French, German, Italian and Russian: "14 de marzo de 2026",
+    "am 14. März", "le 14 mars", "marzo de 2027", "12 марта 2026 года". No relative expressions ("ayer", "letzte Woche"):
     those need each language's grammar, and a wrong relative date is worse than none."""
 
     def __init__(self, lang: str) -> None:

@@ -89,8 +89,24 @@ def detect_language(text: str) -> str | None:
 _SENTENCEX_LANGS = {"zh": "zh", "ja": "ja"}
 
 
+# sentencex keeps "地震があった。3人が死亡し" together, as if "。3" were a number: a full stop of Chinese or
+# Japanese followed by a digit ends its sentence all the same.
+_CJK_STOP_DIGIT = re.compile(r"(?<=[。！？])(?=[0-9０-９])")
+
+
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     """Character spans of sentences; paragraph breaks always end a sentence."""
+    spans = _sentencex_spans(text, lang)
+    if (lang or "")[:2] not in ("zh", "ja"):
+        return spans
+    out = []
+    for s, e in spans:
+        cuts = [s, *(s + m.start() for m in _CJK_STOP_DIGIT.finditer(text[s:e])), e]
+        out += [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return out
+
+
+def _sentencex_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     from sentencex import segment
 
     spans: list[tuple[int, int]] = []
