@@ -85,3 +85,24 @@ def test_a_pipeline_counts_in_the_version_only_where_installed():
     assert ExtractConfig(spacy_models={"de": "no_such_pipeline_installed"}).version == base
     if installed("fr_core_news_sm"):
         assert ExtractConfig(spacy_models={"fr": "fr_core_news_sm"}).version != base  # installing one redoes extractions
+
+
+DE = ("Bundeskanzler Olaf Scholz sagte am Montag in Berlin, die Regierung werde die Hilfen verlängern. "
+      "Laut Polizei wurden drei Menschen verletzt. „Wir prüfen jede einzelne Weiche“, sagte Bahnsprecherin Anna von Berg. "
+      "„Der Verkehr läuft am Abend wieder an.“ Zwei Surfer wurden tot geborgen, wie die Polizei in Den Haag mitteilte. "
+      "Die Lage sei ernst, so Scholz. Ab Montag sollen bis zu 1250 Fans erlaubt sein. Das sagte Sportminister Werner Kogler der Zeitung.")
+
+
+def test_german_without_a_spacy_pipeline_gets_persons_and_speech_from_the_tagger():
+    art, ex = extract(DE, "de")
+    kinds = {e.canonical: e.kind for e in ex.entities}
+    assert {n for n, k in kinds.items() if k == "person"} == {"Olaf Scholz", "Anna von Berg", "Werner Kogler"}
+    assert kinds["Berlin"] == kinds["Den Haag"] == "place"
+    got = said(art, ex)
+    assert got["die Regierung werde die Hilfen verlängern"] == "Olaf Scholz"
+    assert got["wurden drei Menschen verletzt"] == "Polizei"
+    assert got["Wir prüfen jede einzelne Weiche"] == "Anna von Berg"
+    assert got["Der Verkehr läuft am Abend wieder an."] == "Anna von Berg"  # the next sentence's quotation goes on
+    assert got["Zwei Surfer wurden tot geborgen"] == "die Polizei in Den Haag"
+    assert got["Die Lage sei ernst"] == "Olaf Scholz"  # ", so Scholz"
+    assert got["Ab Montag sollen bis zu 1250 Fans erlaubt sein"] == "Werner Kogler"  # "Das sagte ...": the sentence before

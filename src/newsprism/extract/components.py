@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from ..ingest.normalize import sentence_spans
 from ..model import Article, Extraction
-from .entities import EuropeanEntities, JiaguEntities, SpacyEntities
+from .entities import EuropeanEntities, GermanEntities, JiaguEntities, SpacyEntities, tag_german
 from .outcomes import find_labels
 from .quantities import find_quantities
-from .quotes import ChineseQuotes, EuropeanQuotes, ParsedEuropeanQuotes, SpacyQuotes, covered, may_attribute
+from .quotes import ChineseQuotes, GermanSpeech, ParsedEuropeanQuotes, SpacyQuotes, covered, may_attribute
 from .timex import _EU_MONTHS, ChineseTimex, EnglishTimex, EuropeanTimex
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class ArticleDoc:
     day: date | None
     extraction: Extraction
     doc: Any = None  # the spaCy Doc of the text
+    tagged: list = field(default_factory=list)  # German without a spaCy pipeline: each sentence's tagged words
     parsed: list[tuple[int, Any]] = field(default_factory=list)  # (offset, Doc) of sentences that may attribute speech
 
 
@@ -96,8 +97,9 @@ class Parse:
 
 class EuropeanParse:
     """The whole text through the language's spaCy pipeline (entities, tags, the dependency parse), where
-    one is installed and configured (``ExtractConfig.spacy_models``); else nothing, and the language keeps
-    its rules for dates, figures and direct quotes."""
+    one is installed and configured (``ExtractConfig.spacy_models``); German without one goes through the
+    Hanover tagger (words, lemmas, proper nouns); else nothing, and the language keeps its rules for dates,
+    figures and direct quotes."""
 
     name = "parse"
 
@@ -110,6 +112,10 @@ class EuropeanParse:
     def pipe(self, docs: list[ArticleDoc]) -> None:
         nlp = self.extractor.european_nlp(self.lang)
         if nlp is None:
+            if self.lang == "de":
+                for d in docs:
+                    text = d.article.text[: self.extractor.config.max_parse_chars]
+                    d.tagged = tag_german(text, [(s, e) for s, e in d.article.sentences or sentence_spans(text, "de") if e <= len(text)])
             return
         limit = self.extractor.config.max_parse_chars
         for d, parsed in zip(docs, nlp.pipe((d.article.text[:limit] for d in docs), batch_size=self.extractor.config.batch_size)):
@@ -204,8 +210,25 @@ def _chinese_quotes() -> Found:
 
 
 def _european_quotes(lang: str) -> Found:
-    finder = ParsedEuropeanQuotes(lang)
-    return Found("quotes", lambda d: finder.find(d.article.text, d.doc, d.article.id, d.extraction.entities))
+    finder, german = ParsedEuropeanQuotes(lang), GermanSpeech() if lang == "de" else None
+
+    def find(d: ArticleDoc) -> list:
+        if german is not None and d.doc is None and d.tagged:
+            return german.find(d.article.text, d.tagged, d.article.id, d.extraction.entities)
+        return finder.find(d.article.text, d.doc, d.article.id, d.extraction.entities)
+
+    return Found("quotes", find)
+
+
+def _european_entities() -> Found:
+    parsed, german = EuropeanEntities(), GermanEntities()
+
+    def find(d: ArticleDoc) -> list:
+        if d.doc is not None:
+            return parsed.find(d.doc, d.article.id)
+        return german.find(d.article.text, d.tagged, d.article.id) if d.tagged else []
+
+    return Found("entities", find)
 
 
 def _spacy_entities(finder: SpacyEntities) -> Found:
@@ -223,7 +246,7 @@ FACTORIES: dict[tuple[str, str], Callable[["Extractor", str], Component]] = {
     ("zh", "times"): lambda _x, _lang: Times(ChineseTimex()),
     ("ja", "times"): lambda _x, _lang: Times(ChineseTimex()),  # (年月日: the same forms, read by jionlp)
     ("eu", "parse"): lambda x, lang: EuropeanParse(x, lang),
-    ("eu", "entities"): lambda _x, _lang: _spacy_entities(EuropeanEntities()),
+    ("eu", "entities"): lambda _x, _lang: _european_entities(),
     ("eu", "quotes"): lambda _x, lang: _european_quotes(lang),
     ("eu", "times"): lambda _x, lang: Times(EuropeanTimex(lang)),
     ("*", "figures"): lambda _x, _lang: Figures(),

