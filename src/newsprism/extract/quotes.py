@@ -26,7 +26,7 @@ say tell add state announce report claim argue insist explain note warn write de
 admit deny confirm reply respond urge accuse believe think expect hope fear know feel agree contend assert maintain
 tweet promise vow pledge question blame criticize criticise estimate reveal find indicate show stress emphasize
 emphasise recall describe call ask allege concede boast complain charge testify disclose observe remark conclude
-predict caution signal point demand threaten propose recommend
+predict caution signal point demand threaten propose recommend retort
 """.split())
 STRONG_CUES = frozenset("say tell add state announce report claim argue insist explain note warn write declare".split())
 # Straight quotes pair within a paragraph only: one stray mark must not shift every pairing after it.
@@ -36,11 +36,13 @@ QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
 RELATIVE_PRONOUNS = frozenset("who which that".split())
+_ROLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "pres": "president", "rep": "congressman", "gen": "general"}
 SPEAKER_SPAN = 1500  # characters within which a pronoun speaker is the last named speaker
 MIXED = 0.7  # a quoted phrase under this share of the clause said is a quote inside it, not the content
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
-director chairman chairwoman ambassador general premier chancellor governor mayor""".split())
+director chairman chairwoman ambassador general premier chancellor governor mayor senator nominee candidate
+congressman congresswoman lawmaker speaker justice judge prosecutor aide adviser advisor ceo founder""".split())
 
 
 # the name ends its line or goes on with ", 34, of Denver" / "(Austin)": not '"The Grapes of Wrath" — Steinbeck's novel'
@@ -81,6 +83,7 @@ class SpeakerResolver:
                 continue
             around = text[max(0, e.span.start - 40) : e.span.end + 60].lower()
             for word in re.findall(r"[a-z\-]+", around):
+                word = _ROLE_ABBREVIATIONS.get(word, word)  # "Sen. Marco Rubio" is "the senator"
                 if word in ROLE_WORDS:
                     self.roles.append((e.span.start, word, e.canonical))
 
@@ -104,10 +107,15 @@ class SpeakerResolver:
             name = (first if apposition else people[-1]).canonical
             self.spoke.append((start, name))
             return name, "person"
+        w = re.sub(r"\s+(?:himself|herself)$", "", words.lower().strip())  # "the president himself"
+        head = w.split()[-1] if w.split() else w
+        if head in ROLE_WORDS and not any(e.kind == "person" for e in inside):
+            # "the presumptive Republican nominee": the person named with that office, not "Republican"
+            match = [c for pos, role, c in self.roles if role == head and pos < start]
+            if match:
+                return match[-1], "person"
         if inside:
             return inside[-1].canonical, inside[-1].kind
-        w = words.lower().strip()
-        head = w.split()[-1] if w.split() else w
         before = [e for e in self.outside if e.span.end <= start]
         if w in RELATIVE_PRONOUNS:
             # "said Bloomberg, who added that ...": the name just before the relative pronoun
@@ -128,10 +136,6 @@ class SpeakerResolver:
         if w in PRONOUNS_ORG:
             orgs = [e for e in before if e.kind == "organisation"]
             return (orgs[-1].canonical, "organisation") if orgs else (words, None)
-        if head in ROLE_WORDS:
-            match = [c for pos, role, c in self.roles if role == head and pos < start]
-            if match:
-                return match[-1], "person"
         if w.startswith("the ") and head:
             named = [e for e in before if head in e.canonical.lower().split()]
             if named:
