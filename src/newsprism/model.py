@@ -288,6 +288,7 @@ class StoryComparison:
     # figures reports state alike: {"slot", "value", "everyone": bool, "values": [{"value", "text", "span", "article_id", ...}]}
     agreed: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[QuoteMatch] = field(default_factory=list)
+    spellings: list["Alias"] = field(default_factory=list)  # names the story shows in two scripts: stored as aliases
     timeline: list[TimelineEntry] = field(default_factory=list)
     unreliable: list[dict[str, Any]] = field(default_factory=list)  # garbled values: {"text", "span", "article_id", "flags"}
     seconds: float = 0.0
@@ -313,6 +314,7 @@ class StoryComparison:
             contradictions=[Contradiction(c["slot"], spans_in(c["values"]), c["reason"]) for c in d["contradictions"]],
             agreed=[{**a, "values": spans_in(a["values"])} for a in d.get("agreed", [])],
             quotes=[QuoteMatch(q["speaker"], spans_in(q["quotes"]), q["similarity"]) for q in d["quotes"]],
+            spellings=[Alias(a["alias"], a["name"], a.get("story_id"), spans_in(a["evidence"])) for a in d.get("spellings", [])],
             timeline=[TimelineEntry(t["date"], t["kind"], t["text"], span(t["span"]), t["article_id"]) for t in d["timeline"]],
             unreliable=spans_in(d["unreliable"]),
         )

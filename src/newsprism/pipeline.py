@@ -16,7 +16,7 @@ import threading
 import time
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
@@ -451,7 +451,6 @@ def _compare(store, sid: int, embedder: str | None = None):
     """compare() for a story id already resolved, under that story's lock."""
 
     from .compare import compare_articles
-    from .compare.verdicts.speakers import aliases
     from .compare.view import headline, reader_language
     from .embed import get_embedder
     from .extract import VERSION
@@ -473,7 +472,7 @@ def _compare(store, sid: int, embedder: str | None = None):
     result = compare_articles(sid, articles, extractions, get_embedder(name).encode, copies)
     store.put_dossier(sid, key, json.dumps(result.to_dict(), ensure_ascii=False).encode())
     store.set_story_title(sid, headline(result, reader_language(), {a.id: a.title for a in articles})[0])  # the list then names it as its page does
-    store.put_aliases(aliases(sid, result.quotes))  # the spellings its matched quotes teach (person pages show them)
+    store.put_aliases([replace(a, story_id=sid) for a in result.spellings])  # (person pages show them)
     return result
 
 

@@ -252,10 +252,8 @@ def test_figures_every_report_states_alike(demo_store):
 
 
 def test_a_quote_matched_across_scripts_teaches_the_spelling_with_its_evidence(demo_store):
-    from newsprism.compare.verdicts.speakers import aliases
-
     c = compare(demo_store, story_of(demo_store, "d16"))
-    learned = {a.alias: a for a in aliases(c.story_id, c.quotes)}
+    learned = {a.alias: a for a in c.spellings}
     # 兰布卡 is glossed in pinyin (Lan Buka): both are spellings of the name the English reports give
     assert set(learned) == {"兰布卡", "Lan Buka"} and {a.name for a in learned.values()} == {"Sitiveni Rabuka"}
     zh, en = learned["兰布卡"].evidence
@@ -266,7 +264,7 @@ def test_a_quote_matched_across_scripts_teaches_the_spelling_with_its_evidence(d
     assert zh["said_as"] == "兰布卡" and "Rabuka" in en["said_as"]
     # a Spanish report's accents are no new spelling; a Chinese one of the same match is
     c = compare(demo_store, story_of(demo_store, "d30"))
-    assert [(a.alias, a.name) for a in aliases(c.story_id, c.quotes)] == [("奥斯卡·普恩特", "Óscar Puente")]
+    assert [(a.alias, a.name) for a in c.spellings] == [("奥斯卡·普恩特", "Óscar Puente")]
 
 
 def test_a_foreign_name_in_chinese_characters_is_the_same_speaker(demo_store):

@@ -86,7 +86,6 @@ def test_the_same_words_given_to_two_people():
 
 def test_a_japanese_name_in_kanji_is_the_speaker_given_the_same_words():
     from newsprism.compare import compare_articles
-    from newsprism.compare.verdicts.speakers import aliases
     from newsprism.embed import get_embedder
     from newsprism.extract import Extractor
     from newsprism.ingest.normalize import normalize
@@ -110,8 +109,28 @@ def test_a_japanese_name_in_kanji_is_the_speaker_given_the_same_words():
     c = compare_articles(1, arts, exs, get_embedder().encode)
     (match,) = [m for m in c.quotes if m.speaker == "Yoshimasa Hayashi"]
     assert {q["article_id"] for q in match.quotes} == {arts[0].id, arts[1].id}  # not Abalos's words
-    assert {(a.alias, a.name) for a in aliases(1, c.quotes)} == {("林芳正", "Yoshimasa Hayashi"),
+    assert {(a.alias, a.name) for a in c.spellings} == {("林芳正", "Yoshimasa Hayashi"),
                                                                   ("Lin Fangzheng", "Yoshimasa Hayashi")}
     # other words: no match, nothing learned
     c = compare_articles(2, [arts[1], arts[2]], [exs[1], exs[2]], get_embedder().encode)
-    assert not c.quotes and not aliases(2, c.quotes)
+    assert not c.quotes and not c.spellings
+
+
+def test_a_name_that_sounds_the_same_is_a_spelling_whatever_each_report_quotes():
+    from newsprism.compare import compare_articles
+    from newsprism.embed import get_embedder
+    from newsprism.extract import Extractor
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    def article(n, text, lang):
+        return normalize(RawRecord(text=text, title=None, published="2026-05-12", lang=lang, origin="test",
+                                   record=str(n), external_id=f"s{n}", source=f"Outlet {n}"))
+
+    en = article(1, '"The driver fled on foot before officers arrived," said Deputy Marco Delgado, the county\'s spokesman.', "en")
+    zh = article(2, "县警局发言人马尔科·德尔加多说：“调查人员将在周末前公布事故报告。”", "zh")
+    c = compare_articles(1, [en, zh], list(Extractor().run([en, zh])), get_embedder().encode)
+    assert not c.quotes  # different words: no quote match
+    (spelling,) = [s for s in c.spellings if s.alias == "马尔科·德尔加多"]
+    assert spelling.name == "Marco Delgado"
+    assert [x["article_id"] for x in spelling.evidence] == [zh.id, en.id]

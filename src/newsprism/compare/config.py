@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 @dataclass(frozen=True)
 class CompareConfig:
     # What a StoryComparison holds, each computed by the verdict of that name (compare/verdicts), in this order.
-    verdicts: tuple[str, ...] = ("omissions", "omitted_figures", "contradictions", "agreed", "quotes", "timeline",
-                                 "unreliable")
+    verdicts: tuple[str, ...] = ("omissions", "omitted_figures", "contradictions", "agreed", "quotes", "spellings",
+                                 "timeline", "unreliable")
     # The contradiction checks, in the order their findings are listed.
     contradiction_checks: tuple[str, ...] = ("figures", "outcomes", "percent", "places", "dates", "speakers")
     quote_match: float = 0.5  # cosine of two renderings of the same words (translations score 0.6-0.9)
@@ -27,7 +27,7 @@ class CompareConfig:
     date_context_match: float = 0.55
     background_days: int = 90  # dates this long before the first report are history told as background
     # The rules' own revision: bump it when the code of a verdict or of the alignment changes its output.
-    revision: str = "2026-12-02"
+    revision: str = "2026-12-02b"
 
     @property
     def version(self) -> str:

@@ -6,6 +6,7 @@
 - ``dates``: the same event dated differently; dates that cannot be right (``garbled``: listed as
   unreliable, never a side of a contradiction);
 - ``speakers``: one person's quotes matched across reports and languages; the same words given to two people;
+  the spellings of a name the story teaches (兰布卡 is Sitiveni Rabuka);
 - ``timeline``: publications and the dates events are given.
 
 Every contradiction carries both spans and a reason.
@@ -20,7 +21,7 @@ from ..align import omissions, omitted_figures
 from .common import Story
 from .dates import dated_events, unreliable
 from .figures import agreed_figures, figure_clashes, outcome_clashes, percent_clashes
-from .speakers import quote_matches, sound_key, speaker_clashes
+from .speakers import quote_matches, sound_key, speaker_clashes, spellings
 from .timeline import timeline
 from .where import place_clashes
 
@@ -44,6 +45,7 @@ VERDICTS: dict[str, Callable[[Story], Any]] = {
     "contradictions": contradictions,
     "agreed": agreed_figures,
     "quotes": quote_matches,
+    "spellings": spellings,
     "timeline": timeline,
     "unreliable": unreliable,
 }

@@ -25,6 +25,7 @@ class Story:
     report_of: dict[str, str]
     config: CompareConfig
     texts: "FoldedTexts" = field(default_factory=lambda: FoldedTexts())
+    memo: dict[str, Any] = field(default_factory=dict)  # what two verdicts both need, computed once (speakers.py)
 
     @property
     def by_id(self) -> dict[str, tuple[Article, Extraction | None]]:

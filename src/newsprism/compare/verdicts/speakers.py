@@ -61,17 +61,8 @@ def quote_matches(story: Story) -> list[QuoteMatch]:
     """Quotes of one canonical speaker in different articles whose contents say the same thing, grouped:
     a statement carried by four outlets (one in translation, one as indirect speech) is one match of
     four quotes, one per article, not two pairs."""
-    articles, extractions, encode, config = story.articles, story.extractions, story.encode, story.config
-    by_speaker: dict[str, list[tuple[Article, object]]] = {}
-    shown: dict[str, str] = {}
-    for art, ex in zip(articles, extractions):
-        for q in ex.quotes if ex else []:
-            if q.speaker and q.speaker_kind == "person":
-                key = fold_accents(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
-                by_speaker.setdefault(key, []).append((art, q))
-                shown.setdefault(key, q.speaker)
-    _merge_transliterations(by_speaker, shown)
-    _merge_by_words(by_speaker, story)
+    encode, config = story.encode, story.config
+    by_speaker, shown = _people_quoted(story)
     out = []
     for key, items in by_speaker.items():
         speaker = shown[key]
@@ -102,6 +93,25 @@ def quote_matches(story: Story) -> list[QuoteMatch]:
             out.append(QuoteMatch(speaker, [_quoted(a, q) for a, q in (items[i] for i in kept)],
                                   round(sum(pair_sims) / len(pair_sims), 3)))
     return _voices(out, by_speaker, story)
+
+
+def _people_quoted(story: Story) -> tuple[dict[str, list[tuple[Article, object]]], dict[str, str]]:
+    """The story's quotes of people by speaker (folded name -> [(article, quote)]), a name in another script
+    joined to its Latin spelling (by sound, or by the words both are given), and each speaker's name as shown.
+    Computed once per story: the quote matches and the spellings both read it."""
+    if "people_quoted" not in story.memo:
+        by_speaker: dict[str, list[tuple[Article, object]]] = {}
+        shown: dict[str, str] = {}
+        for art, ex in zip(story.articles, story.extractions):
+            for q in ex.quotes if ex else []:
+                if q.speaker and q.speaker_kind == "person":
+                    key = fold_accents(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
+                    by_speaker.setdefault(key, []).append((art, q))
+                    shown.setdefault(key, q.speaker)
+        _merge_transliterations(by_speaker, shown)
+        _merge_by_words(by_speaker, story)
+        story.memo["people_quoted"] = (by_speaker, shown)
+    return story.memo["people_quoted"]
 
 
 # Sound classes for matching a name across scripts: pinyin of a Chinese transliteration against the
@@ -148,7 +158,12 @@ def _said_as(art: Article, q) -> str | None:
     """The speaker's name as the report writes it at the quote, where it names them there."""
     if q.speaker_span is None or q.speaker_span.field != "text":
         return None
-    return art.text[q.speaker_span.start : q.speaker_span.end].strip() or None
+    return _bare(art.text[q.speaker_span.start : q.speaker_span.end]) or None
+
+
+def _bare(name: str) -> str:
+    """A name without what a careless span takes along: "杰西卡·洛佩兹 (" is 杰西卡·洛佩兹."""
+    return name.strip().rstrip("(（[【,，:：").strip()
 
 
 def _written_han(items) -> str | None:
@@ -211,31 +226,34 @@ def _merge_by_words(by_speaker: dict, story: Story) -> None:
         by_speaker[ranked[0][0]].extend(by_speaker.pop(key))
 
 
-def aliases(story_id: int | None, matches: list[QuoteMatch]) -> list[Alias]:
-    """The spellings a story's matched quotes teach: where a report in another script (Chinese, Japanese,
-    Cyrillic...) gives a person's words, the name as it writes it, and its romanisation when that is not
-    the person's name (兰布卡, Lan Buka -> Sitiveni Rabuka), with both quotes as evidence. A surname alone,
-    a pronoun, one character (林 of 林芳正) or a spelling that differs by accents only is no new spelling."""
+def spellings(story: Story) -> list[Alias]:
+    """The spellings a story teaches: a person quoted by a report in another script (Chinese, Japanese,
+    Cyrillic ...) whose name there was joined to the Latin name another report quotes (by sound, or by the
+    same words given to both) has that name as written, and its romanisation where that is not the person's
+    name (兰布卡, Lan Buka -> Sitiveni Rabuka). The evidence: that quote and the Latin report's quote closest
+    to it in meaning. A surname alone, a pronoun, one character (林 of 林芳正) or a spelling that differs by
+    accents only is no new spelling."""
+    by_speaker, shown = _people_quoted(story)
     out: dict[tuple[str, str], Alias] = {}
-    for m in matches:
-        own = [x for x in m.quotes if "said_by" not in x]
-        anchor = next((x for x in own if _latin(x.get("said_as"))
-                       and _one_name(x.get("speaker") or "", m.speaker)), None)
-        if anchor is None:
+    for key, items in by_speaker.items():
+        name = shown[key]
+        latin = [(a, q) for a, q in items if _latin(_said_as(a, q)) and _one_name(q.speaker or "", name)]
+        other = [(a, q) for a, q in items if (w := _said_as(a, q)) and len(w) >= 2 and not _latin(w) and not _PRONOUN.match(w)]
+        if not latin or not other:
             continue
-        for x in own:
-            written = x.get("said_as") or ""
-            if x is anchor or len(written) < 2 or _latin(written) or _PRONOUN.match(written):
-                continue
-            for spelling in dict.fromkeys((written, x.get("speaker") or "")):
-                if spelling and not _one_name(spelling, m.speaker):
-                    out.setdefault((spelling, m.speaker), Alias(spelling, m.speaker, story_id, [_evidence(x), _evidence(anchor)]))
+        vecs = story.encode([q.content_text[:400] for _, q in latin + other]) if story.encode else None
+        for k, (a, q) in enumerate(other):
+            best = int((vecs[: len(latin)] @ vecs[len(latin) + k]).argmax()) if vecs is not None else 0
+            evidence = [_evidence(_quoted(a, q)), _evidence(_quoted(*latin[best]))]
+            for spelling in dict.fromkeys((_said_as(a, q), _bare(q.speaker or ""))):
+                if spelling and not _one_name(spelling, name):
+                    out.setdefault((spelling, name), Alias(spelling, name, None, evidence))
     return list(out.values())
 
 
 def _latin(text: str | None) -> bool:
-    """Written in Latin letters (accents allowed)."""
-    return bool(text) and fold_accents(text).isascii()
+    """Written in Latin letters (accents and curly apostrophes allowed)."""
+    return bool(text) and all(c.isascii() for c in fold_accents(text) if c.isalpha())
 
 
 def _one_name(a: str, b: str) -> bool:
