@@ -659,9 +659,7 @@ class ParsedEuropeanQuotes:
             speaker, kind = self._speaker(text, head, ss, se, people, entities, spoke)
             if speaker is None:
                 continue
-            direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
-            found.append(Quote(Span(article_id, min(cs, ss), max(ce, se)), Span(article_id, cs, ce), text[cs:ce], cue,
-                               direct, speaker, Span(article_id, ss, se), kind))
+            found.append(_attributed(text, segments, article_id, (cs, ce), (ss, se), cue, speaker, kind))
             if kind == "person":
                 spoke.append((ss, speaker))
         # '"…", dijo. "No creo que festejen tanto"': a passage right after an attribution's cue goes on with its words
@@ -832,6 +830,14 @@ class ParsedEuropeanQuotes:
 _DE_PRONOUNS = frozenset("er sie".split())
 
 
+def _attributed(text, segments, article_id, content, where, cue, speaker, kind) -> Quote:
+    """A quote from its content span and its speaker's span; direct where a quotation covers half of it."""
+    (cs, ce), (ss, se) = content, where
+    direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
+    return Quote(Span(article_id, min(cs, ss), max(ce, se)), Span(article_id, cs, ce), text[cs:ce], cue, direct, speaker,
+                 Span(article_id, ss, se), kind)
+
+
 def _going_on(text, segments, quotes, sentences, article_id) -> list[Quote]:
     """A quotation that opens the sentence right after one with a speaker's quotation, and has no
     attribution of its own, goes on with that speaker's words ('"Wir müssen ... verdauen", sagte Trepoll
@@ -888,9 +894,7 @@ class GermanSpeech:
                 speaker, kind, ss, se = self._speaker(text, who, people, spoke)
                 if speaker is None:
                     continue
-                direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
-                quotes.append(Quote(Span(article_id, min(cs, ss), max(ce, se)), Span(article_id, cs, ce), text[cs:ce], cue,
-                                    direct, speaker, Span(article_id, ss, se), kind))
+                quotes.append(_attributed(text, segments, article_id, (cs, ce), (ss, se), cue, speaker, kind))
                 if kind == "person":
                     spoke.append((ss, speaker))
         return sorted(quotes + _going_on(text, segments, quotes, sentences, article_id), key=lambda q: q.span.start)
