@@ -830,13 +830,14 @@ def eval_quotes(path: Annotated[Path, typer.Argument(help="PolNeAR .tar.xz (brat
 
 
 @eval_app.command("figures")
-def eval_figures(articles: Annotated[Path, typer.Argument(help="gva-dev.jsonl.gz")],
-                 incidents: Annotated[Path, typer.Argument(help="gva_incidents_structured.dev.jsonl.gz")],
-                 errors: Annotated[Optional[Path], typer.Option(help="Write every mismatch here (TSV)")] = None) -> None:
-    """Killed and injured counts against the Gun Violence Archive's incident records."""
+def eval_figures(corpus: Annotated[Path, typer.Argument(help="Articles: JSON lines (gzipped or not) or BASIL's .tar.xz")],
+                 labels: Annotated[Path, typer.Argument(help="Hand labels, e.g. benchmarks/labels/figures_gva.json")],
+                 errors: Annotated[Optional[Path], typer.Option(help="Write every mismatch here (TSV)")] = None,
+                 split: Annotated[Optional[str], typer.Option(help="Only the labels of this split (dev or test)")] = None) -> None:
+    """Killed, injured and arrested counts against hand labels: precision and recall per role."""
     from .eval.figures import evaluate
 
-    sys.stdout.write(json.dumps(evaluate(articles, incidents, errors)) + "\n")
+    sys.stdout.write(json.dumps(evaluate(corpus, labels, errors, split)) + "\n")
 
 
 @eval_app.command("basil")

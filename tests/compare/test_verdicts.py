@@ -134,3 +134,13 @@ def test_a_name_that_sounds_the_same_is_a_spelling_whatever_each_report_quotes()
     (spelling,) = [s for s in c.spellings if s.alias == "马尔科·德尔加多"]
     assert spelling.name == "Marco Delgado"
     assert [x["article_id"] for x in spelling.evidence] == [zh.id, en.id]
+
+
+def test_one_victim_told_of_contradicts_no_toll():
+    c = _story("Three people were killed in a shooting on Main Street on Monday night, police said.",
+               "A 40-year-old woman was killed in a shooting on Main Street on Monday night, police said.")
+    assert not [k for k in c.contradictions if k.slot == "killed"]  # she may be one of the three
+    c = _story("Three people were killed in a shooting on Main Street on Monday night, police said.",
+               "Two people were killed in a shooting on Main Street on Monday night, police said.")
+    (killed,) = [k for k in c.contradictions if k.slot == "killed"]
+    assert {v["value"] for v in killed.values} == {2.0, 3.0}

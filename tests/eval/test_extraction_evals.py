@@ -40,3 +40,26 @@ def test_basil_speakers_tell_people_from_groups():
 
     assert _is_person("Donald_Trump") and _is_person("Ruth_Bader_Ginsburg")
     assert not _is_person("Republican_Lawmakers") and not _is_person("Obama_campaign") and not _is_person("protestors")
+
+
+def test_figure_labels_score_each_role_and_keep_roundups_apart(tmp_path):
+    import json
+
+    from newsprism.eval.figures import evaluate
+
+    corpus = tmp_path / "c.jsonl"
+    rows = [("a1", "Two killed in shooting", "Two people were killed and no arrests have been made."),
+            ("a2", "Man hurt", "A man was wounded on Elm Street. Police arrested a 20-year-old."),
+            ("a3", "Weekend violence", "Five people were killed in shootings across the city this weekend.")]
+    corpus.write_text("".join(json.dumps({"id": i, "title": t, "text": x}) + "\n" for i, t, x in rows))
+    labels = tmp_path / "l.json"
+    labels.write_text(json.dumps({"excerpt_chars": 3000, "labels": {
+        "a1": {"killed": 2, "injured": None, "arrested": 0, "split": "dev"},
+        "a2": {"killed": None, "injured": 1, "arrested": 2, "split": "test"},  # the label says two: ours is wrong
+        "a3": {"killed": 5, "injured": None, "arrested": None, "roundup": True}}}))
+    out = evaluate(corpus, labels, tmp_path / "err.tsv")
+    assert out["articles"] == 3 and out["roundups"] == 1 and out["labels_not_found"] == []
+    assert out["single"]["all"] == {"precision": 0.75, "recall": 0.75, "given": 4, "labelled": 4}
+    assert out["single"]["arrested"]["recall"] == 0.5 and out["roundup"]["killed"]["recall"] == 1.0
+    assert "a2\tsingle\tarrested\tours 1\tlabel 2" in (tmp_path / "err.tsv").read_text()
+    assert evaluate(corpus, labels, split="test")["articles"] == 1

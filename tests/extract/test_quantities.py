@@ -54,3 +54,38 @@ def test_an_amount_ends_at_its_comma():
     assert ("money", 200000.0, "USD") in q("The city paid $200,000, the report said.")
     spans = [x.text for x in find_quantities("a $250,000 grant and $1.1 million more", "a")]
     assert spans == ["$250,000", "$1.1 million"]  # no trailing space in the span
+
+
+def test_one_person_told_of_counts_one_after_any_stated_number():
+    from newsprism.extract.quantities import ONE_PERSON, TO_DATE, lead_order
+
+    text = ("A 19-year-old man was shot dead outside a corner store on Friday. Marcus Tell, 24, was arrested "
+            "nearby and is being held without bail. A woman who was walking past was taken to a hospital in "
+            "stable condition.")
+    found = {(x.role, x.value, x.unit) for x in find_quantities(text, "a") if x.kind == "people"}
+    assert {("killed", 1.0, ONE_PERSON), ("arrested", 1.0, ONE_PERSON), ("injured", 1.0, ONE_PERSON)} <= found
+    assert people_counts(find_quantities(text, "a")) == {"killed": 1.0, "arrested": 1.0, "injured": 1.0}
+    # a number stated outright leads before one person told of, wherever each stands
+    text = "The victim, a 30-year-old woman, was pronounced dead at the scene. Two people were killed in all."
+    assert people_counts(find_quantities(text, "a"))["killed"] == 2.0
+    # zeros come last: "no one else was hurt" does not undo the one injured
+    text = "No one else was hurt. A 12-year-old boy was wounded in the leg."
+    assert people_counts(find_quantities(text, "a"))["injured"] == 1.0
+    # a running tally is no toll
+    qs = find_quantities("It was the city's 300th homicide this year; 12 people have been killed so far this year.", "a")
+    assert [x.unit for x in qs if x.kind == "people"] == [TO_DATE] and lead_order(qs) == []
+
+
+def test_what_is_no_count_of_people():
+    assert people_counts(find_quantities("No arrests have been made, police said on Sunday.", "a")) == {"arrested": 0.0}
+    assert people_counts(find_quantities("There have been no arrests in the case.", "a")) == {"arrested": 0.0}
+    # someone's past, a question, a vague word, a death years ago, a trip to hospital that ended in death
+    for text, want in (("The driver had been arrested twice before on drug charges.", {}),
+                       ("Police would not say whether a suspect had been taken into custody.", {}),
+                       ("Several people are dead after the fire.", {}),
+                       ("She inherited the house after the death of her husband in 2009.", {}),
+                       ("He was taken to a hospital, where he died of his wounds.", {"killed": 1.0})):
+        assert people_counts(find_quantities(text, "a")) == want, text
+    # two people named together count two
+    text = "Officer Dana Reyes and Deputy Luis Ortega were shot and killed during a traffic stop."
+    assert people_counts(find_quantities(text, "a")) == {"killed": 2.0}

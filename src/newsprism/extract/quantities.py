@@ -3,6 +3,11 @@
 Rules over the text: English and Chinese in full; counts of people also in Spanish, German, Japanese and Russian. A count of people needs a role word next to it ("two
 people were killed", "killing three", "4 injured", "死亡2人", "3人受伤"); a number alone is kept as a
 plain ``number`` only when it carries a unit worth comparing (money, percent).
+
+In English a single person told of with a role counts one ("a 17-year-old was shot dead", "Jesse Smith, 20,
+was arrested", "the suspect is in custody"): such a count has the unit ``ONE_PERSON``, and a number stated
+outright leads before it (``lead``). A count in a sentence about the year's tally ("the city's 300th
+homicide", "killed so far this year") has the unit ``TO_DATE`` and never leads: it is not the incident's toll.
 """
 
 from __future__ import annotations
@@ -27,19 +32,101 @@ ROLES = {
 }
 _Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
-_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?))"
+_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+|shooting\s+|stabbing\s+|gunshot\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?))"
 _AGE = r"(?:\d{1,3}-year-old\s+)?"
-_ROLE_AFTER = r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed|fatally\s+(?:shot|wounded|injured|stabbed))"
+_HOSPITAL = r"(?:taken|rushed|transported|transferred|airlifted|flown|driven)\s+to\s+(?:[\w.'’-]+\s+){0,3}?hospitals?"
+_CONDITION = r"in\s+(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?\s+condition"
+_ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed"
+               r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
+               rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
+               r"|taken\s+into\s+custody|in\s+custody|in\s+jail|expected\s+to\s+(?:recover|survive))")
 _F = re.IGNORECASE
+ONE_PERSON = "one person"  # the unit of a count read from a single person told of ("a man was killed")
+TO_DATE = "to date"  # the unit of a count in a sentence about a running tally, not the incident's toll
+
+
+def role_of(phrase: str) -> str:
+    """The role a role phrase names: "shot to death" killed, "in critical condition" injured, "in custody" arrested."""
+    p = phrase.lower()
+    if re.search(r"kill|dead|death|died|slain|murder|fatal", p):
+        return "killed"
+    if p.startswith(("arrest", "detain", "taken into custody", "in custody", "booked", "under arrest", "apprehended",
+                     "placed under arrest", "turned", "in jail", "being held", "held", "incarcerated", "jailed", "behind bars")):
+        return "arrested"
+    if p.startswith("missing"):
+        return "missing"
+    if p.startswith("evacuated"):
+        return "evacuated"
+    return "injured"
+
+
+# A single person told of with a role: "a 17-year-old boy was shot dead", "the suspect is in custody",
+# "he was pronounced dead", "a 2-year-old is in critical condition".
+_PERSON_SG = (r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|victim|suspect|shooter|gunman|person|driver"
+              r"|officer|deputy|trooper|resident|student|father|mother|son|daughter|brother|sister|husband|wife|girlfriend"
+              r"|boyfriend|friend|cousin|nephew|niece|uncle|aunt|grandfather|grandmother|grandson|granddaughter|hunter"
+              r"|juvenile|male|female|youth|bystander|clerk|employee|customer|passenger|pedestrian|homeowner|neighbor|relative"
+              r"|senior|junior|freshman|sophomore|veteran|worker|teacher|guard|carrier|partygoer)")
+_SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|killed|slain|murdered|fatally\s+(?:shot|wounded|injured|stabbed)"
+            r"|(?:pronounced|found|declared)\s+dead|dead"
+            r"|(?:shot\s+and\s+)?(?:critically\s+|seriously\s+|badly\s+|severely\s+)?(?:injured|wounded|hurt)|hospitali[sz]ed"
+            rf"|(?:listed\s+)?{_CONDITION}|(?:shot\s+and\s+)?{_HOSPITAL}"
+            r"|recovering|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive)|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
+            r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
+            r"|taken\s+into\s+custody|in\s+custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
+            r"|being\s+held|held\s+(?:without\s+bail|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))|incarcerated|jailed|behind\s+bars)\b")
+_SUFFERED = r"(?P<suffered>(?:suffered|sustained|received)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
+_SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
+            r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
+_SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
+               r"|(?:the|a|an)\s+\d{1,3}-year-old|(?<![\w-])(?:he|she))")
+_SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40})(?:\s*,\s*of\s+[^,.]{1,40})?\s*,)?"
+_SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?)?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
+                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured)\b)"
+                  r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
+                  # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
+                  # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
+                  rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)\b(?P<death>)"
+                  rf"|\b(?P<verb>killing|killed|wounding|injuring|shooting\s+and\s+killing|killing\s+of|murder\s+of|slaying\s+of|claimed\s+the\s+life\s+of"
+                  rf"|rushed|took|taken|transported|detained|arrested)\s+(?:(?:his|her|their|the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?"
+                  rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|him|her)\b(?P<to_hospital>\s+to\s+(?:[\w.'’-]+\s+){{0,3}}?hospital)?"
+                  r"|\b(?:his|her)\s+arrest\b(?P<arrest>)"
+                  r"|\b(?:have|has|had)\s+(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?in\s+custody(?P<have_custody>)")
+# The same after a name, read in the text as written: "Jesse Alan Flemister, 20, was arrested", "Lackey was
+# pronounced dead", and a name after "arrested": "officers arrested Gonzales".
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|de|la|van|von|del)){0,3}"
+_NAMED = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?P<pair>\s+and\s+{_NAME})?{_SG_APPOSITION}\s+(?i:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
+                    rf"|(?:later\s+|has\s+)?(?P<died>died)\b|(?P<were>were)\s+(?:shot\s+and\s+)?(?P<pair_role>killed|wounded|injured|arrested))"
+                    rf"|(?i:\b(?P<object_verb>arrested|detained|killing))\s+(?P<object>{_NAME})")
+_NOT_NAMES = frozenset(
+    "The A An He She It They This That These Those Police Officers Authorities Deputies Investigators Detectives Officials "
+    "Nobody No One Everyone Someone Who Which What There Here His Her Their Our Its Each Both Another Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October "
+    "November December News Update UPDATE Copyright Photo Video Click Read When While After Before If Because Then "
+    "Also Later Now Police Sheriff Troopers Witnesses Neighbors Family Relatives Prosecutors Nothing None".split())
+# "no arrests have been made", "police have made no arrests", "there were no fatalities"
+_ZEROS = [
+    (AnyCase(r"\bno\s+arrests?\s+(?:(?:have|has|had)\s+(?:yet\s+)?been|were|was|are|is)\s+(?:yet\s+)?made\b"
+             r"|\b(?:have|has|had)\s+(?:made\s+no\s+arrests?|not\s+(?:yet\s+)?made\s+(?:any\s+arrests|an\s+arrest)|no\s+one\s+in\s+custody)\b"
+             r"|\bno\s+(?:one|suspects?)\s+(?:has|have)\s+(?:yet\s+)?been\s+(?:arrested|taken\s+into\s+custody)\b"
+             r"|\bno\s+one\s+was\s+arrested\b|\bno\s+arrests\s+(?:yet|so\s+far)\b"
+             r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"), "arrested"),
+    (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
+    (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
+]
+# A sentence about the year's tally: its counts are not the incident's
+_TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+january|last\s+year|of\s+the\s+year"
+                   r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d)\b")
 PATTERNS = [
     AnyCase(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
                rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b"),
     # "three men and a woman were wounded": the counts add up
     AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
-    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|are|is|got|being|later)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
+    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|detained)\s+{_Q}({_NUM})(?:\s+{_AGE}{_WHO}\b|(?=\s*(?:[.,;]|and\b|$)))"),
+    AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|arrests?|detained)\s+{_Q}({_NUM})"
+            rf"(?:\s+(?:[\w'-]+\s+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|$)))"),
     AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
@@ -156,22 +243,31 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N".
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text, low):
+            unit = None
+            if i in (2, 3) and (_VAGUE.fullmatch(m.group(i - 1).lower()) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start())):
+                continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest
             if i == 0:
                 value, role = 0.0, ROLES.get((m.group(1) or m.group(2)).lower(), "injured")
             elif i == 1:
                 a, b = number_value(m.group(1)), number_value(m.group(2))
                 value = a + b if a is not None and b is not None else None
-                role = "killed" if m.group(3).lower().startswith("fatally") else ROLES.get(m.group(3).lower().split()[0], "other")
+                role = role_of(m.group(3))
             elif i == 2:
-                value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower().split()[0], "other")
-                if m.group(2).lower().startswith("fatally"):
-                    role = "killed"
-                if m.group(1).lower() in ("a", "an", "no") and not re.search(_WHO, m.group(0), _F):
-                    continue  # "a ... killed" needs a person noun
+                value, role = number_value(m.group(1)), role_of(m.group(2))
+                if role == "arrested" and re.search(r"\bhad\s+been\b", m.group(0), _F):
+                    continue  # someone's past: "had been arrested"
+                if m.group(1).lower() in ("a", "an", "no"):
+                    if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
+                        continue  # "a ... killed" needs a person noun
+                    if m.group(1).lower() != "no":
+                        unit = ONE_PERSON
             elif i == 3:
-                value, role = number_value(m.group(2)), ROLES.get(m.group(1).lower(), "other")
-                if m.group(2).lower() in ("a", "an", "no") and not re.search(_WHO, m.group(0), _F):
-                    continue
+                value, role = number_value(m.group(2)), role_of(m.group(1))
+                if m.group(2).lower() in ("a", "an", "no"):
+                    if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
+                        continue
+                    if m.group(2).lower() != "no":
+                        unit = ONE_PERSON
             elif i == 4:
                 value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower(), "other")
             elif i == 5:
@@ -180,7 +276,31 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 value, role = number_value(m.group(3)), ROLES.get(m.group(1).lower(), "other")
                 add(m.start("update"), m.end(), "people", value, None, role)
                 continue
-            add(m.start(), m.end(), "people", value, None, role)
+            add(m.start(), m.end(), "people", value, unit, role)
+    for pattern, role in _ZEROS:
+        for m in pattern.finditer(text, low):
+            add(m.start(), m.end(), "people", 0.0, None, role)
+    for m in _SINGLE.finditer(text, low):
+        role = _single_role(m)
+        if role and not _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) and " only " not in m.group(0).lower():
+            add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role)
+    for m in _NAMED.finditer(text):
+        names = [n.strip().removeprefix("and").strip() for n in (m.group("name"), m.group("pair"), m.group("object")) if n]
+        if any(n.split()[0] in _NOT_NAMES for n in names):
+            continue
+        if m.group("object"):
+            role = "killed" if m.group("object_verb").lower() == "killing" else "arrested"
+        elif m.group("were"):
+            if not m.group("pair"):
+                continue  # a plural subject that is not two names
+            add(m.start(), m.end(), "people", 2.0, None, role_of(m.group("pair_role")))
+            continue
+        elif m.group("pair"):
+            continue  # "X and Y was": not a count
+        else:
+            role = _single_role(m)
+        if role:
+            add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role)
     for m in _ZH_PEOPLE.finditer(text):
         role_word, num = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         add(m.start(), m.end(), "people", number_value(num), None, _ZH_ROLE.get(role_word, "other"))
@@ -222,15 +342,86 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
             if hit:
                 add(m.start(), m.end() + hit.end(), "number", plain_number(m.group(1), m.group(2)), unit)
                 break
+    _mark_tallies_and_deaths(text, out, offset)
     out.sort(key=lambda q: q.span.start)
     return out
 
 
+_HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")
+_VAGUE = re.compile(r"several|dozens|hundreds")
+
+
+def _single_role(m: re.Match) -> str | None:
+    """The role a match of ``_SINGLE`` or ``_NAMED`` gives its one person, or None when it counts nobody
+    (someone's past: "had been arrested"; taken somewhere that is not a hospital)."""
+    groups = m.groupdict()
+    if groups.get("turned") is not None or groups.get("arrest") is not None or groups.get("have_custody") is not None:
+        return "arrested"
+    if groups.get("death") is not None:
+        return "killed"
+    if groups.get("verb"):
+        verb = groups["verb"].lower()
+        if verb.startswith(("rushed", "took", "taken", "transported")):
+            return "injured" if groups.get("to_hospital") else None
+        if verb.startswith(("wounding", "injuring")):
+            return "injured"
+        return "arrested" if verb.startswith(("detained", "arrested")) else "killed"
+    if groups.get("suffered"):
+        return "injured"
+    if groups.get("died"):
+        return "killed"
+    if groups.get("bare"):
+        return role_of(groups["bare"])
+    if groups.get("role"):
+        role = role_of(groups["role"])
+        if role == "arrested" and (groups.get("aux") or "").lower().startswith("had"):
+            return None
+        return role
+    return None
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence around text[start:end], roughly (an abbreviation may end it early)."""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start))
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return left + 1, min(stops) if stops else len(text)
+
+
+def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> None:
+    """Counts of people in a sentence about the year's tally get the unit TO_DATE; someone taken to hospital
+    in a sentence that says they died is not one injured."""
+    for k in range(len(out) - 1, -1, -1):
+        q = out[k]
+        if q.kind != "people":
+            continue
+        start, end = q.span.start - offset, q.span.end - offset
+        left, right = _sentence(text, start, end)
+        if _TO_DATE.any_case.search(text, left, right):
+            out[k] = Quantity(q.span, q.text, q.kind, q.value, TO_DATE, q.role)
+        elif q.unit == ONE_PERSON and q.role == "injured" and re.search(r"hospital|condition", q.text, _F) and re.search(
+                r"\b(?:died|dead|death|killed|deceased)\b", text[end:right], _F):
+            del out[k]  # "taken to hospital, where he died"
+
+
+def lead_order(quantities: list[Quantity]) -> list[Quantity]:
+    """Quantities in the order a report's figure for a slot is taken from: counts stated as numbers first,
+    then single people told of ("a man was killed"), then zeros ("no one was hurt"); each in text order.
+    Running tallies never lead."""
+    def rank(q: Quantity) -> int:
+        if q.kind != "people":
+            return 0
+        if q.unit == ONE_PERSON:
+            return 1
+        return 2 if q.value == 0 else 0
+
+    return sorted((q for q in quantities if q.unit != TO_DATE), key=lambda q: (rank(q), q.span.start))
+
+
 def people_counts(quantities: list[Quantity]) -> dict[str, float]:
-    """One figure per role for an article: the first one stated (the lead states the toll; later
-    figures are often about other incidents or totals)."""
+    """One figure per role for an article: the first one stated, in ``lead_order`` (the lead states the
+    toll; later figures are often about other incidents or totals)."""
     counts: dict[str, float] = {}
-    for q in quantities:
+    for q in lead_order(quantities):
         if q.kind == "people" and q.role and q.role not in counts:
             counts[q.role] = q.value
     return counts

@@ -4,6 +4,7 @@ one aligned claim."""
 
 from __future__ import annotations
 
+from ...extract.quantities import lead_order
 from ...model import Contradiction
 from .common import FIGURE_SLOTS, Story, _later_note, _leading, _one_claim, _value, _values_clash
 
@@ -16,7 +17,7 @@ def agreed_figures(story: Story) -> list[dict]:
     n_reports = len({report_of.get(a.id, a.id) for a in articles})
     out = []
     for slot, wanted in FIGURE_SLOTS:
-        values = _leading(articles, extractions, lambda ex: ex.quantities, wanted)
+        values = _leading(articles, extractions, lambda ex: lead_order(ex.quantities), wanted)
         reports = {report_of.get(v["article_id"], v["article_id"]) for v in values}
         if len(reports) >= 2 and len({v["value"] for v in values}) == 1:
             out.append({"slot": slot, "value": values[0]["value"], "values": values, "everyone": len(reports) == n_reports})
@@ -28,7 +29,10 @@ def figure_clashes(story: Story) -> list[Contradiction]:
     report leads with); articles that differ contradict each other. Amounts only within one aligned claim."""
     out = []
     for slot, wanted in FIGURE_SLOTS:
-        values = _leading(story.articles, story.extractions, lambda ex: ex.quantities, wanted)
+        values = _leading(story.articles, story.extractions, lambda ex: lead_order(ex.quantities), wanted)
+        # A report that only tells of one victim ("the woman killed") may be telling of one of several: it
+        # contradicts no toll. Only counts stated as numbers clash.
+        values = [v for v in values if not v.get("weak")]
         if len({v["value"] for v in values}) > 1 and (not slot.startswith("money") or _one_claim(values, story.groups)):
             out.append(Contradiction(slot, values, f"the articles state different figures for {slot}" + _later_note(values)))
     return out
