@@ -89,3 +89,18 @@ def test_what_is_no_count_of_people():
     # two people named together count two
     text = "Officer Dana Reyes and Deputy Luis Ortega were shot and killed during a traffic stop."
     assert people_counts(find_quantities(text, "a")) == {"killed": 2.0}
+
+
+def test_counts_that_go_on_and_counts_told_as_words():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("He is accused of killing his wife and two daughters.") == {"killed": 3.0}
+    assert counts("The gunman killed a clerk and injured a customer and two others before fleeing.") == {"killed": 1.0, "injured": 3.0}
+    assert counts("The standoff ended with the father killing his 4-year-old son and then taking his own life.") == {"killed": 2.0}
+    assert counts("Deputies are investigating an apparent double murder-suicide on Elm Road.") == {"killed": 3.0}
+    assert counts("A third victim of the bar shooting has died, the coroner said.") == {"killed": 3.0}
+    assert counts("Police have arrested and charged a 4th suspect in the robbery.") == {"arrested": 4.0}
+    assert counts("Teen, 16, killed in drive-by shooting") == {"killed": 1.0}  # a headline's lone person
+    assert counts("Maria Lopez, who was pronounced dead at the hospital, was 19.") == {"killed": 1.0}
+    assert counts("The boy's father, who was not injured, called 911.") == {}

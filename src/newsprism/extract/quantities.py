@@ -32,13 +32,15 @@ ROLES = {
 }
 _Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
-_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+|shooting\s+|stabbing\s+|gunshot\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?))"
+_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+|shooting\s+|stabbing\s+|gunshot\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|more))"
 _AGE = r"(?:\d{1,3}-year-old\s+)?"
 _HOSPITAL = r"(?:taken|rushed|transported|transferred|airlifted|flown|driven)\s+to\s+(?:[\w.'’-]+\s+){0,3}?hospitals?"
-_CONDITION = r"in\s+(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?\s+condition"
+_CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
+_WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threatening|life[\s-]threatening|non-critical)\s+)+(?:gunshot\s+)?(?:injuries|wounds?)"
 _ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed"
                r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
                rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
+               rf"|{_WITH_INJURIES}|survived|grazed"
                r"|taken\s+into\s+custody|in\s+custody|in\s+jail|expected\s+to\s+(?:recover|survive))")
 _F = re.IGNORECASE
 ONE_PERSON = "one person"  # the unit of a count read from a single person told of ("a man was killed")
@@ -51,7 +53,8 @@ def role_of(phrase: str) -> str:
     if re.search(r"kill|dead|death|died|slain|murder|fatal", p):
         return "killed"
     if p.startswith(("arrest", "detain", "taken into custody", "in custody", "booked", "under arrest", "apprehended",
-                     "placed under arrest", "turned", "in jail", "being held", "held", "incarcerated", "jailed", "behind bars")):
+                     "placed under arrest", "turned", "in jail", "being held", "held", "incarcerated", "jailed", "behind bars",
+                     "locked up", "released from", "surrender")):
         return "arrested"
     if p.startswith("missing"):
         return "missing"
@@ -71,33 +74,59 @@ _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|ki
             r"|(?:pronounced|found|declared)\s+dead|dead"
             r"|(?:shot\s+and\s+)?(?:critically\s+|seriously\s+|badly\s+|severely\s+)?(?:injured|wounded|hurt)|hospitali[sz]ed"
             rf"|(?:listed\s+)?{_CONDITION}|(?:shot\s+and\s+)?{_HOSPITAL}"
-            r"|recovering|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive)|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
+            rf"|recovering|{_WITH_INJURIES}|in\s+(?:the\s+)?hospital|treated\s+at\s+the\s+scene|locked\s+up"
+            r"|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive)|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
             r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
             r"|taken\s+into\s+custody|in\s+custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
-            r"|being\s+held|held\s+(?:without\s+bail|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))|incarcerated|jailed|behind\s+bars)\b")
+            r"|being\s+held|held\s+(?:without\s+bail|by\s+(?:[\w.'’-]+\s+){0,3}?police|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))"
+            r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody)\b")
 _SUFFERED = r"(?P<suffered>(?:suffered|sustained|received)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
 _SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
             r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
 _SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
                r"|(?:the|a|an)\s+\d{1,3}-year-old|(?<![\w-])(?:he|she))")
-_SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40})(?:\s*,\s*of\s+[^,.]{1,40})?\s*,)?"
+_SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,3})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
 _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?)?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
-                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured)\b)"
+                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested)\b)"
                   r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
                   # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
-                  rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)\b(?P<death>)"
+                  rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+(?:an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)|\d{{1,3}}-year-old)\b(?P<death>)"
                   rf"|\b(?P<verb>killing|killed|wounding|injuring|shooting\s+and\s+killing|killing\s+of|murder\s+of|slaying\s+of|claimed\s+the\s+life\s+of"
                   rf"|rushed|took|taken|transported|detained|arrested)\s+(?:(?:his|her|their|the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?"
-                  rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|him|her)\b(?P<to_hospital>\s+to\s+(?:[\w.'’-]+\s+){{0,3}}?hospital)?"
+                  rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|\d{{1,3}}-year-old\s+(?:[a-z'’-]+\s+){{0,2}}?{_PERSON_SG}|him|her)\b(?P<to_hospital>\s+to\s+(?:[\w.'’-]+\s+){{0,3}}?hospital)?"
                   r"|\b(?:his|her)\s+arrest\b(?P<arrest>)"
-                  r"|\b(?:have|has|had)\s+(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?in\s+custody(?P<have_custody>)")
+                  r"|\b(?:have|has|had)\s+(?:(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?|him\s+|her\s+)in\s+custody(?P<have_custody>)"
+                  r"|\b(?:fatally\s+shoots?|fatally\s+shot|shoots?\s+and\s+kills?)\s+(?:himself|herself)\b(?P<self_killed>)")
+# A headline's lone person: "Boy, 17, killed in Plymouth shooting", "Teen shot, killed", "Armed suspect dies"
+_HEADLINE = AnyCase(r"(?:^|\n)[ \t]*(?:[a-z'’.-]+\s+){0,3}?(?:\d{1,3}-year-old\s+)?(?:[a-z'’-]+\s+){0,2}?"
+                    r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|mother|father|dad|mom|son|daughter|brother"
+                    r"|sister|suspect|gunman|officer|deputy|student|hunter|driver|victim|shooter)(?:,\s*\d{1,3},)?\s+"
+                    r"(?:(?:is|was)\s+)?(?:shot,?\s+(?:and\s+)?|accidentally\s+)?"
+                    r"(?P<role>killed|dead|dies|died|slain|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody"
+                    r"|fatally\s+shoots?\s+(?:himself|herself))\b")
+# "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
+_ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:[\w-]+\s+){0,2}?"
+                   r"(?:person|man|woman|victim|child|teen|teenager|boy|girl|student)\b[^.;]{0,120}?\b(?:has\s+died|died|dies)\b"
+                   r"|\b(?:arrested|charged)(?:\s+and\s+\w+)?\s+(?:a|the)\s+(?P<ord_a>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\b"
+                   r"|\b(?:a|the)?\s*(?P<ord_b>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\s+(?:has\s+been\s+|was\s+)?arrested\b")
+# "a double murder-suicide": three dead
+_MULTIPLE = AnyCase(r"\b(?:(?P<times>double|triple|quadruple)\s+)?(?P<what>murder-suicide|murder|homicide|slaying|killing|fatal\s+shooting)s?\b")
+_TIMES = {"double": 2, "triple": 3, "quadruple": 4}
+# A count that goes on past its noun: "injuring a police officer and two others", "killing his wife, 4 daughters"
+_MORE = AnyCase(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!then\b)(?:(?P<n>{_NUM})\s+(?:[\w'-]+\s+){{0,2}}?{_AGE}{_WHO}\b"
+                rf"|(?:his|her|their|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?P<one>{_PERSON_SG})\b)")
+# "... and then taking his own life": the killer is one more dead
+_AND_HIMSELF = AnyCase(r"^(?:\s+[\w'-]+){0,4}?,?\s+(?:and\s+)?(?:then\s+|before\s+)?(?:taking|took|turning\s+the\s+gun\s+on|turned\s+the\s+gun\s+on"
+                       r"|shooting|shot|killing|killed)\s+(?:his\s+own\s+life|her\s+own\s+life|himself|herself)\b")
 # The same after a name, read in the text as written: "Jesse Alan Flemister, 20, was arrested", "Lackey was
 # pronounced dead", and a name after "arrested": "officers arrested Gonzales".
 _NAME = r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|de|la|van|von|del)){0,3}"
 _NAMED = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?P<pair>\s+and\s+{_NAME})?{_SG_APPOSITION}\s+(?i:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
                     rf"|(?:later\s+|has\s+)?(?P<died>died)\b|(?P<were>were)\s+(?:shot\s+and\s+)?(?P<pair_role>killed|wounded|injured|arrested))"
-                    rf"|(?i:\b(?P<object_verb>arrested|detained|killing))\s+(?P<object>{_NAME})")
+                    rf"|(?<![\w.])(?P<rel_name>{_NAME}){_SG_APPOSITION},?\s+(?i:who\s+(?:was\s+)?(?:later\s+)?(?P<rel_died>died|pronounced\s+dead))\b"
+                    rf"|(?i:\b(?P<object_verb>arrested|detained|killing|found))\s+(?P<object>{_NAME})(?P<found_dead>\s+(?i:shot\s+to\s+death|dead))?")
 _NOT_NAMES = frozenset(
     "The A An He She It They This That These Those Police Officers Authorities Deputies Investigators Detectives Officials "
     "Nobody No One Everyone Someone Who Which What There Here His Her Their Our Its Each Both Another Monday Tuesday "
@@ -123,11 +152,11 @@ PATTERNS = [
     # "three men and a woman were wounded": the counts add up
     AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
-    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
+    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s+and)?\s+(?:(?:were|was)\s+)?)?{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
     AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|arrests?|detained)\s+{_Q}({_NUM})"
-            rf"(?:\s+(?:[\w'-]+\s+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|$)))"),
-    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?\s*(dead|injured|wounded|hurt)\b"),
+            rf"(?:\s+(?:[\w'-]+\s+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)))"),
+    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
     # "the number of people injured ... rose to 55" (an update states the new figure this way)
@@ -268,8 +297,14 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                         continue
                     if m.group(2).lower() != "no":
                         unit = ONE_PERSON
+                end, total = _and_more(low, m.end(), value, role)
+                if total is not None:
+                    add(m.start(), end, "people", total, unit if total == value else None, role)
+                continue
             elif i == 4:
-                value, role = number_value(m.group(1)), ROLES.get(m.group(2).lower(), "other")
+                value, role = number_value(m.group(1)), ROLES.get(m.group(3).lower(), "other")
+                if value is not None and m.group("and"):
+                    value += 1  # "left a man and woman dead"
             elif i == 5:
                 value, role = number_value(m.group(1)), "killed"
             else:  # the span is the update ("rose to 55"), so figures between it and the role keep theirs
@@ -277,19 +312,42 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 add(m.start("update"), m.end(), "people", value, None, role)
                 continue
             add(m.start(), m.end(), "people", value, unit, role)
+    for m in _ORDINAL.finditer(text, low):
+        word = (m.group("ord") or m.group("ord_a") or m.group("ord_b")).lower()
+        value = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+        add(m.start(), m.end(), "people", float(value), None, "killed" if m.group("ord") else "arrested")
+    for m in _MULTIPLE.finditer(text, low):
+        times, what = m.group("times"), m.group("what")
+        if what == "murder-suicide":
+            add(m.start(), m.end(), "people", float(_TIMES.get(times, 1) + 1), None, "killed")
+        elif times:
+            add(m.start(), m.end(), "people", float(_TIMES[times]), None, "killed")
     for pattern, role in _ZEROS:
         for m in pattern.finditer(text, low):
             add(m.start(), m.end(), "people", 0.0, None, role)
     for m in _SINGLE.finditer(text, low):
         role = _single_role(m)
-        if role and not _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) and " only " not in m.group(0).lower():
+        said = m.group(0).lower()
+        if (not role or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) or " only " in said
+                or re.search(r"\bnot\b|n't\b|\bnever\b|\buninjured\b|\bunhurt\b", said)):
+            continue
+        if m.group("verb") and not m.group("to_hospital"):  # "killing his wife, 4 daughters": the list goes on
+            end, value = _and_more(low, m.end(), 1.0, role)
+            add(m.start(), end, "people", value, None if value > 1 else ONE_PERSON, role)
+        else:
             add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role)
     for m in _NAMED.finditer(text):
-        names = [n.strip().removeprefix("and").strip() for n in (m.group("name"), m.group("pair"), m.group("object")) if n]
+        names = [n.strip().removeprefix("and").strip()
+                 for n in (m.group("name"), m.group("pair"), m.group("object"), m.group("rel_name")) if n]
         if any(n.split()[0] in _NOT_NAMES for n in names):
             continue
-        if m.group("object"):
-            role = "killed" if m.group("object_verb").lower() == "killing" else "arrested"
+        if m.group("rel_name"):
+            role = "killed"
+        elif m.group("object"):
+            verb = m.group("object_verb").lower()
+            if verb == "found" and not m.group("found_dead"):
+                continue  # "found Smith" says nothing of him
+            role = "killed" if verb in ("killing", "found") else "arrested"
         elif m.group("were"):
             if not m.group("pair"):
                 continue  # a plural subject that is not two names
@@ -342,6 +400,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
             if hit:
                 add(m.start(), m.end() + hit.end(), "number", plain_number(m.group(1), m.group(2)), unit)
                 break
+    for m in _HEADLINE.finditer(text, low):
+        add(m.start(), m.end(), "people", 1.0, ONE_PERSON, "killed" if re.search(r"dies|died|shoots?", m.group("role")) else role_of(m.group("role")))
     _mark_tallies_and_deaths(text, out, offset)
     out.sort(key=lambda q: q.span.start)
     return out
@@ -351,13 +411,28 @@ _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")
 _VAGUE = re.compile(r"several|dozens|hundreds")
 
 
+def _and_more(low: str, end: int, value: float | None, role: str) -> tuple[int, float | None]:
+    """Where a count goes on ("... a police officer and two others", "his wife, 4 daughters") and the killer
+    then died by his own hand ("... and then taking his own life"): the count's end and its value."""
+    if value is None:
+        return end, value
+    while (more := _MORE.lower.match(low, end) if len(low) else None) is not None:
+        n = number_value(more.group("n")) if more.group("n") else 1.0
+        if n is None:
+            break
+        value, end = value + n, more.end()
+    if role == "killed" and (tail := _AND_HIMSELF.lower.match(low[end:end + 120])) is not None:
+        value, end = value + 1, end + tail.end()
+    return end, value
+
+
 def _single_role(m: re.Match) -> str | None:
     """The role a match of ``_SINGLE`` or ``_NAMED`` gives its one person, or None when it counts nobody
     (someone's past: "had been arrested"; taken somewhere that is not a hospital)."""
     groups = m.groupdict()
     if groups.get("turned") is not None or groups.get("arrest") is not None or groups.get("have_custody") is not None:
         return "arrested"
-    if groups.get("death") is not None:
+    if groups.get("death") is not None or groups.get("self_killed") is not None:
         return "killed"
     if groups.get("verb"):
         verb = groups["verb"].lower()
