@@ -269,7 +269,9 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
 
     low = text.lower()
     # Patterns in order of precedence (an earlier match wins an overlap): none, coordinated counts,
-    # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N".
+    # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N";
+    # then ordinals and "double murder", stated zeros, one person described, one person named, a headline's
+    # lone person; then the other languages and the other kinds of figure.
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text, low):
             unit = None
@@ -297,7 +299,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                         continue
                     if m.group(2).lower() != "no":
                         unit = ONE_PERSON
-                end, total = _and_more(low, m.end(), value, role)
+                end, total = _and_more(text, m.end(), value, role)
                 if total is not None:
                     add(m.start(), end, "people", total, unit if total == value else None, role)
                 continue
@@ -332,7 +334,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 or re.search(r"\bnot\b|n't\b|\bnever\b|\buninjured\b|\bunhurt\b", said)):
             continue
         if m.group("verb") and not m.group("to_hospital"):  # "killing his wife, 4 daughters": the list goes on
-            end, value = _and_more(low, m.end(), 1.0, role)
+            end, value = _and_more(text, m.end(), 1.0, role)
             add(m.start(), end, "people", value, None if value > 1 else ONE_PERSON, role)
         else:
             add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role)
@@ -411,17 +413,17 @@ _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")
 _VAGUE = re.compile(r"several|dozens|hundreds")
 
 
-def _and_more(low: str, end: int, value: float | None, role: str) -> tuple[int, float | None]:
+def _and_more(text: str, end: int, value: float | None, role: str) -> tuple[int, float | None]:
     """Where a count goes on ("... a police officer and two others", "his wife, 4 daughters") and the killer
     then died by his own hand ("... and then taking his own life"): the count's end and its value."""
     if value is None:
         return end, value
-    while (more := _MORE.lower.match(low, end) if len(low) else None) is not None:
+    while (more := _MORE.any_case.match(text, end)) is not None:
         n = number_value(more.group("n")) if more.group("n") else 1.0
         if n is None:
             break
         value, end = value + n, more.end()
-    if role == "killed" and (tail := _AND_HIMSELF.lower.match(low[end:end + 120])) is not None:
+    if role == "killed" and (tail := _AND_HIMSELF.any_case.match(text[end:end + 120])) is not None:
         value, end = value + 1, end + tail.end()
     return end, value
 
