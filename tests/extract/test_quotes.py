@@ -232,3 +232,21 @@ def test_a_pronoun_after_a_quote_is_the_last_speaker_not_the_last_name():
             "\"We will not repeat the mistakes of that plan,\" she said.\n")
     art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
     assert by_content(next(Extractor().run([art])), "repeat the mistakes").speaker == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    # a sentence since the last quote opens with someone else: "she" is her
+    ("\"The party lost the factory towns because it stopped listening,\" Congressman Dale Hurst said last week.\n\n"
+     "Speaker Maria Ellison did not agree with Hurst's reading in an interview on Monday.\n\n"
+     "\"He did not even carry his own county,\" she said.\n", "carry his own county", "Maria Ellison"),
+    # ... or with an office the article gave a name: "The governor" is Governor Paul Okafor
+    ("Governor Paul Okafor signed the budget on Friday. \"It is a fair deal,\" his adviser Nina Patel said.\n\n"
+     "The governor declined to say which projects would wait.\n\n"
+     "\"It did not sound too important to me,\" he said.\n", "too important", "Paul Okafor"),
+    # an abbreviation's period starts no sentence: "Rep. Tom Fisher" is not whom the next words are about
+    ("\"Act like it,\" added Laura Penn, who works for Rep. Tom Fisher, R-Ohio. The aide also wrote about the "
+     "budget: \"It is a mess and everyone knows it.\"\n", "a mess and everyone", "Laura Penn"),
+])
+def test_whom_he_or_she_or_a_description_stands_for(text, words, speaker):
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    assert by_content(next(Extractor().run([art])), words).speaker == speaker

@@ -40,6 +40,11 @@ _ROLE_ABBREVIATIONS = {"sen": "senator", "gov": "governor", "pres": "president",
 SPEAKER_SPAN = 1500  # characters within which a pronoun speaker is the last named speaker
 MIXED = 0.7  # a quoted phrase under this share of the clause said is a quote inside it, not the content
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
+# the head of a description that stands for a person the article named ("the communications pro said")
+PERSON_HEADS = frozenset("pro lawyer attorney strategist operative activist analyst expert politician veteran".split())
+# where a sentence starts (after its end mark and any closing quotation mark), before a capital or a quotation
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z]-[A-Z][a-z]*|\b[A-Z])\.$")  # "Rep.", "Sen.", "R-Tenn.", "J."
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[\"”’']?\s+|\n\s*)(?=[A-Z“\"])")
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
 director chairman chairwoman ambassador general premier chancellor governor mayor senator nominee candidate
 congressman congresswoman lawmaker speaker justice judge prosecutor aide adviser advisor ceo founder""".split())
@@ -81,8 +86,13 @@ class SpeakerResolver:
         for e in self.entities:
             if e.kind != "person":
                 continue
-            around = text[max(0, e.span.start - 40) : e.span.end + 60].lower()
-            for word in re.findall(r"[a-z\-]+", around):
+            # the office next to a name: "Sen. Marco Rubio", "President Trump", "Laura Penn, the press secretary
+            # for ...": the last three words before it, or an apposition right after it (an office elsewhere in
+            # the sentence may be someone else's: "Cohen said the president ...")
+            before = re.split(r"[.!?][\"”’']?\s+(?=[A-Z“\"])|\n|,", text[max(0, e.span.start - 40) : e.span.start])[-1]
+            after = re.match(r"\s*,\s*(?:the\s+|a\s+|an\s+)?((?:[\w-]+\s+){0,3}[\w-]+)", text[e.span.end : e.span.end + 60])
+            near = re.findall(r"[a-z\-]+", before.lower())[-3:] + (re.findall(r"[a-z\-]+", after.group(1).lower()) if after else [])
+            for word in near:
                 word = _ROLE_ABBREVIATIONS.get(word, word)  # "Sen. Marco Rubio" is "the senator"
                 if word in ROLE_WORDS:
                     self.roles.append((e.span.start, word, e.canonical))
@@ -95,6 +105,29 @@ class SpeakerResolver:
     def named_elsewhere(self, canonical: str, start: int, end: int) -> bool:
         """Whether the article names this speaker outside the stretch start..end."""
         return any(e.canonical == canonical and not (start <= e.span.start < end) for e in self.entities)
+
+    def _subject(self, since: int, start: int) -> str | None:
+        """The person the latest sentence between ``since`` and ``start`` opens with, as its subject: a name
+        ("Pelosi did not agree ...", "In an interview, Ryan hammered ...") or an office the article gave a
+        name ("The president opted ..."). Not a sentence a quotation opens, nor a name further in
+        ("Critics compared it to Governor X's plan" is about the critics)."""
+        found = None
+        for m in _SENTENCE_START.finditer(self.text, since, start):
+            at = m.end()
+            if self.text[at:at + 1] in "“\"" or _ABBREVIATION.search(self.text, max(0, m.start() - 12), m.start()):
+                continue  # a quotation opens it; or no sentence starts here: "Rep. Stephen Fincher", "R-Tenn."
+            at += re.match(r"(?:[A-Z][^,.;\"“”]{0,40},\s+)?", self.text[at:at + 60]).end()  # "In an interview, "
+            person = next((e for e in self.outside if e.kind == "person" and at <= e.span.start <= at + 12
+                           and e.span.end <= start), None)  # (a title may come first: "Ohio Rep. Tim Ryan")
+            if person is not None:
+                found = person.canonical
+                continue
+            office = re.match(r"the\s+(?:[a-z-]+\s+){0,2}?([a-z-]+)\b", self.text[at:at + 50], re.I)
+            if office and office.group(1).lower() in ROLE_WORDS:
+                named = [c for pos, role, c in self.roles if role == office.group(1).lower() and pos < at]
+                if named:
+                    found = named[-1]
+        return found
 
     def resolve(self, words: str, start: int, end: int) -> tuple[str, str | None]:
         inside = [e for e in self.entities if e.span.start >= start and e.span.end <= end]
@@ -109,11 +142,16 @@ class SpeakerResolver:
             return name, "person"
         w = re.sub(r"\s+(?:himself|herself)$", "", words.lower().strip())  # "the president himself"
         head = w.split()[-1] if w.split() else w
-        if head in ROLE_WORDS and not any(e.kind == "person" for e in inside):
-            # "the presumptive Republican nominee": the person named with that office, not "Republican"
+        if (head in ROLE_WORDS or head in PERSON_HEADS) and not any(e.kind == "person" for e in inside):
+            # "the presumptive Republican nominee": the person named with that office, not "Republican";
+            # else whom the sentences before are about ("Trump swiftly responded ..."), else the last speaker
             match = [c for pos, role, c in self.roles if role == head and pos < start]
             if match:
                 return match[-1], "person"
+            said = [(pos, name) for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
+            subject = self._subject(said[-1][0] if said else max(0, start - SPEAKER_SPAN), start)
+            if subject or said:
+                return subject or said[-1][1], "person"
         if inside:
             return inside[-1].canonical, inside[-1].kind
         before = [e for e in self.outside if e.span.end <= start]
@@ -124,14 +162,20 @@ class SpeakerResolver:
             if people or near:
                 found = (people or near)[-1]
                 return found.canonical, found.kind
+            w = "he"  # no one just before: whoever "he said" would be, never "who"
         if w in PRONOUNS_PERSON:
             people = [e for e in before if e.kind == "person"]
             # "he said" after a quote is its speaker's next words far more often than those of the last
             # person named (BASIL dev: persons' speakers right 68 -> 76 of 104); a new person who speaks
             # next as "he" is the cost
-            said = [name for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
+            said = [(pos, name) for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
+            # ... unless a sentence since then opens with someone else ("Pelosi did not agree with Ryan's
+            # assessment. '...,' she said"; "The president opted not to ... '...,' he said")
+            subject = self._subject(said[-1][0] if said else max(0, start - SPEAKER_SPAN), start)
+            if subject:
+                return subject, "person"
             if said:
-                return said[-1], "person"
+                return said[-1][1], "person"
             return (people[-1].canonical, "person") if people else (words, None)
         if w in PRONOUNS_ORG:
             orgs = [e for e in before if e.kind == "organisation"]
