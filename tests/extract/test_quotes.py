@@ -250,3 +250,15 @@ def test_a_pronoun_after_a_quote_is_the_last_speaker_not_the_last_name():
 def test_whom_he_or_she_or_a_description_stands_for(text, words, speaker):
     art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
     assert by_content(next(Extractor().run([art])), words).speaker == speaker
+
+
+def test_a_paragraph_a_colon_hands_over_is_the_words_of_whom_the_line_names():
+    text = ("The judge had criticised him in an interview on Monday.\n\n"
+            "And Governor Paul Okafor lashed out on Twitter, saying:\n\n"
+            "Judge Ellis of the state court has embarrassed all by making very dumb political statements. Resign!\n\n"
+            "The list of the county's polling places:\n\n"
+            "Central Library, Oak Street school, the old fire station and the sports hall.\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    ex = next(Extractor().run([art]))
+    assert by_content(ex, "very dumb political").speaker == "Paul Okafor"
+    assert not any("fire station" in q.content_text for q in ex.quotes)  # a list, not someone's words

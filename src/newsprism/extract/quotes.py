@@ -53,6 +53,9 @@ congressman congresswoman lawmaker speaker justice judge prosecutor aide adviser
 # the name ends its line or goes on with ", 34, of Denver" / "(Austin)": not '"The Grapes of Wrath" — Steinbeck's novel'
 _SIGNED = re.compile(r"[”\"»']?[ \t\u00a0]*([―—–])[ \t\u00a0]*([A-Z][\w.'’-]+(?:[ \t][A-Z][\w.'’-]+){0,3})"
                      r"(?=[ \t\u00a0]*(?:[,(]|\.?[ \t\u00a0]*(?:\n|$)))")
+# a line that hands the next paragraph to someone: "..., saying:", "He wrote:", "Full statement via Gawker:"
+_BLOCK_INTRO = re.compile(r"\b(?:saying|said|says|wrote|writes|tweeted|posted|statement|reads|read|added|declared|"
+                          r"continued|explained)(?:\s+(?:on|via|in|to)\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,2})?:[ \t]*\n+[ \t]*(?=\S)")
 _LABELLED = re.compile(r"(?m)^[ \t]*[\"“]?([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3}):[ \t]+\S[^\n]*")
 _CONTACT = re.compile(r"@|https?:|www\.|\(\d{3}\)|\d{3}-\d{4}")
 NOT_SPEAKERS = frozenset("""UPDATE UPDATED NOTE PHOTO PHOTOS VIDEO WATCH READ RELATED CORRECTION SOURCE SOURCES CREDIT
@@ -228,6 +231,7 @@ class SpacyQuotes:
                                     src.cue, True, src.speaker, src.speaker_span, src.speaker_kind))
         quotes.extend(self._signed(text, segments, quotes, resolver, article_id))
         quotes.extend(self._labelled(text, quotes, resolver, article_id))
+        quotes.extend(self._block_after_colon(text, quotes, resolver, article_id))
         return _one_each(quotes)
 
     @staticmethod
@@ -303,6 +307,30 @@ class SpacyQuotes:
                 continue  # "NEW DELHI: ..." (a dateline), "Slideshow: ...": no one the article speaks of
             out.append(Quote(Span(article_id, ls, ce), Span(article_id, cs, ce), words, ":", True, speaker,
                              Span(article_id, ls, le), kind))
+        return out
+
+    @staticmethod
+    def _block_after_colon(text, quotes, resolver, article_id) -> list[Quote]:
+        """'Trump lashed out on Twitter, saying:' and then the tweet as its own paragraph, unquoted; 'Full
+        statement via Gawker:' and then the post: the paragraph is the words of whom the line before speaks of
+        (the person it names, else as "he/she" would be resolved)."""
+        out = []
+        for m in _BLOCK_INTRO.finditer(text):
+            cs, ce = _trim(text, m.end(), text.find("\n\n", m.end()) if "\n\n" in text[m.end():] else len(text))
+            block = text[cs:ce]
+            if not (4 <= len(block.split()) and len(block) <= 1200) or block[:1] in "\"“'‘" or covered(quotes, cs, ce) > 0.3:
+                continue  # short, long (a document, not a statement), already quoted or already attributed
+            intro_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start()) + 1, 0)
+            people = [e for e in resolver.outside if e.kind == "person" and intro_start <= e.span.start < m.start()]
+            if people:
+                speaker, kind, where = people[0].canonical, "person", people[0].span
+            else:
+                speaker, kind = resolver.resolve("he", intro_start, m.start())
+                where = Span(article_id, intro_start, m.start())
+            if kind != "person":
+                continue
+            out.append(Quote(Span(article_id, intro_start, ce), Span(article_id, cs, ce), block, ":", True, speaker,
+                             Span(article_id, where.start, where.end), kind))
         return out
 
     def _from_cue(self, tok, sent, off, segments, used, resolver, article_id, text) -> Quote | None:
