@@ -86,7 +86,7 @@ _SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’
 _SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
                r"|(?:the|a|an)\s+\d{1,3}-year-old|(?<![\w-])(?:he|she))")
 _SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,3})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
-_SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?)?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
+_SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
                   r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested)\b)"
                   r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
@@ -118,7 +118,7 @@ _TIMES = {"double": 2, "triple": 3, "quadruple": 4}
 _MORE = AnyCase(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!then\b)(?:(?P<n>{_NUM})\s+(?:[\w'-]+\s+){{0,2}}?{_AGE}{_WHO}\b"
                 rf"|(?:his|her|their|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?P<one>{_PERSON_SG})\b)")
 # "... and then taking his own life": the killer is one more dead
-_AND_HIMSELF = AnyCase(r"^(?:\s+[\w'-]+){0,4}?,?\s+(?:and\s+)?(?:then\s+|before\s+)?(?:taking|took|turning\s+the\s+gun\s+on|turned\s+the\s+gun\s+on"
+_AND_HIMSELF = AnyCase(r"^(?:\s+(?!injur|wound|hurt|kill|shoot|shot)[\w'-]+){0,4}?,?\s+(?:and\s+)?(?:then\s+|before\s+)?(?:taking|took|turning\s+the\s+gun\s+on|turned\s+the\s+gun\s+on"
                        r"|shooting|shot|killing|killed)\s+(?:his\s+own\s+life|her\s+own\s+life|himself|herself)\b")
 # The same after a name, read in the text as written: "Jesse Alan Flemister, 20, was arrested", "Lackey was
 # pronounced dead", and a name after "arrested": "officers arrested Gonzales".
