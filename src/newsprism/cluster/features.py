@@ -231,7 +231,7 @@ class StoryRep:
         self.size += 1
 
 
-FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size")
+FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size", "emb_names", "emb_text")
 
 
 def features(rep: ArticleRep, story: StoryRep) -> list[float]:
@@ -250,14 +250,20 @@ def features(rep: ArticleRep, story: StoryRep) -> list[float]:
         log_days, undated = math.log1p(gap), 0.0
     else:
         log_days, undated = 0.0, 1.0
+    text, names = cos(rep.text_vec, story.text_sum, "text"), cos(rep.name_vec, story.name_sum, "name")
+    same_lang_emb = 0.0 if xling else emb
     return [
-        cos(rep.text_vec, story.text_sum, "text"),
+        text,
         cos(rep.title_vec, story.title_sum, "title"),
-        cos(rep.name_vec, story.name_sum, "name"),
+        names,
         math.log1p(shared),
-        0.0 if xling else emb,
+        same_lang_emb,
         emb if xling else 0.0,
         log_days,
         undated,
         math.log1p(story.size),
+        # the headlines' meaning counts where the names agree too: every GVA story is a shooting, and
+        # embeddings see the topic, not the incident
+        same_lang_emb * names,
+        same_lang_emb * text,
     ]
