@@ -29,6 +29,11 @@ def by_content(ex, words):
     return next(q for q in ex.quotes if words in q.content_text)
 
 
+def extract(text):
+    """The extraction of one English article with this text."""
+    return next(Extractor().run([normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))]))
+
+
 def test_indirect_speech_with_named_speaker(extraction):
     art, ex = extraction
     q = by_content(ex, "cranes would cost 800 jobs")
@@ -248,8 +253,7 @@ def test_a_pronoun_after_a_quote_is_the_last_speaker_not_the_last_name():
      "budget: \"It is a mess and everyone knows it.\"\n", "a mess and everyone", "Laura Penn"),
 ])
 def test_whom_he_or_she_or_a_description_stands_for(text, words, speaker):
-    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
-    assert by_content(next(Extractor().run([art])), words).speaker == speaker
+    assert by_content(extract(text), words).speaker == speaker
 
 
 def test_a_paragraph_a_colon_hands_over_is_the_words_of_whom_the_line_names():
@@ -258,7 +262,6 @@ def test_a_paragraph_a_colon_hands_over_is_the_words_of_whom_the_line_names():
             "Judge Ellis of the state court has embarrassed all by making very dumb political statements. Resign!\n\n"
             "The list of the county's polling places:\n\n"
             "Central Library, Oak Street school, the old fire station and the sports hall.\n")
-    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
-    ex = next(Extractor().run([art]))
+    ex = extract(text)
     assert by_content(ex, "very dumb political").speaker == "Paul Okafor"
     assert not any("fire station" in q.content_text for q in ex.quotes)  # a list, not someone's words
