@@ -104,3 +104,13 @@ def test_counts_that_go_on_and_counts_told_as_words():
     assert counts("Teen, 16, killed in drive-by shooting") == {"killed": 1.0}  # a headline's lone person
     assert counts("Maria Lopez, who was pronounced dead at the hospital, was 19.") == {"killed": 1.0}
     assert counts("The boy's father, who was not injured, called 911.") == {}
+
+
+def test_custody_surrender_and_light_injuries():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("A 30-year-old man was taken into police custody on Sunday.") == {"arrested": 1.0}
+    assert counts("The suspect surrendered to police on Friday.") == {"arrested": 1.0}
+    assert counts("The boy had minor injuries to his thigh and is expected to be OK.") == {"injured": 1.0}
+    assert counts("The boy had a gun in his backpack.") == {}

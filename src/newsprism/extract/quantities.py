@@ -41,7 +41,8 @@ _ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|
                r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
                rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
                rf"|{_WITH_INJURIES}|survived|grazed"
-               r"|taken\s+into\s+custody|in\s+custody|in\s+jail|expected\s+to\s+(?:recover|survive))")
+               r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|in\s+jail"
+               r"|expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right)))")
 _F = re.IGNORECASE
 ONE_PERSON = "one person"  # the unit of a count read from a single person told of ("a man was killed")
 TO_DATE = "to date"  # the unit of a count in a sentence about a running tally, not the incident's toll
@@ -52,6 +53,8 @@ def role_of(phrase: str) -> str:
     p = phrase.lower()
     if re.search(r"kill|dead|death|died|slain|murder|fatal", p):
         return "killed"
+    if re.search(r"custody|surrender", p):
+        return "arrested"
     if p.startswith(("arrest", "detain", "taken into custody", "in custody", "booked", "under arrest", "apprehended",
                      "placed under arrest", "turned", "in jail", "being held", "held", "incarcerated", "jailed", "behind bars",
                      "locked up", "released from", "surrender")):
@@ -75,19 +78,21 @@ _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|ki
             r"|(?:shot\s+and\s+)?(?:critically\s+|seriously\s+|badly\s+|severely\s+)?(?:injured|wounded|hurt)|hospitali[sz]ed"
             rf"|(?:listed\s+)?{_CONDITION}|(?:shot\s+and\s+)?{_HOSPITAL}"
             rf"|recovering|{_WITH_INJURIES}|in\s+(?:the\s+)?hospital|treated\s+at\s+the\s+scene|locked\s+up"
-            r"|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive)|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
+            r"|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right))"
+            r"|treated\s+at\s+(?:[\w.'’-]+\s+){1,4}?(?:hospital|medical\s+center|trauma\s+center)|surrendered"
+            r"|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
             r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
-            r"|taken\s+into\s+custody|in\s+custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
+            r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
             r"|being\s+held|held\s+(?:without\s+bail|by\s+(?:[\w.'’-]+\s+){0,3}?police|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))"
             r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody)\b")
-_SUFFERED = r"(?P<suffered>(?:suffered|sustained|received)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
+_SUFFERED = r"(?P<suffered>(?:suffered|sustained|received|had)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
 _SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
             r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
 _SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
                r"|(?:the|a|an)\s+\d{1,3}-year-old|(?<![\w-])(?:he|she))")
 _SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,3})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
 _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
-                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested)\b)"
+                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested|surrendered)\b)"
                   r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
                   # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
