@@ -144,3 +144,11 @@ def test_one_victim_told_of_contradicts_no_toll():
                "Two people were killed in a shooting on Main Street on Monday night, police said.")
     (killed,) = [k for k in c.contradictions if k.slot == "killed"]
     assert {v["value"] for v in killed.values} == {2.0, 3.0}
+
+
+def test_who_said_what_holds_words_not_acts():
+    text = ("Mayor Ellen Brooks praised the firefighters for their work at the warehouse on Monday. "
+            "Mayor Ellen Brooks said the city would pay for the repairs to the warehouse.")
+    c = _story(text, text.replace("on Monday", "on Monday night"))
+    (match,) = [m for m in c.quotes if m.speaker == "Ellen Brooks"]
+    assert all("repairs" in q["text"] for q in match.quotes)  # the praise is an act, not words to compare

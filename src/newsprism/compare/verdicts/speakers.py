@@ -95,6 +95,18 @@ def quote_matches(story: Story) -> list[QuoteMatch]:
     return _voices(out, by_speaker, story)
 
 
+# Cues of an act, not of words: "the mayor praised the firefighters", "the judge declined to comment" are
+# attributions (PolNeAR marks some) but no one's words to set beside another report's
+NOT_SPEECH = frozenset("""praised praises praise criticised criticized criticises criticizes criticise criticize
+declined declines decline thanked thanks blamed blames called calls met meets visited visits attended attends
+signed signs welcomed welcomes condemned condemns honored honoured honors honours hailed hails slammed slams""".split())
+
+
+def is_speech(q) -> bool:
+    """Whether a quote gives someone's words: any quotation, and reported speech whose cue is a verb of saying."""
+    return q.direct or not NOT_SPEECH.intersection((q.cue or "").lower().split())
+
+
 def _people_quoted(story: Story) -> tuple[dict[str, list[tuple[Article, object]]], dict[str, str]]:
     """The story's quotes of people by speaker (folded name -> [(article, quote)]), a name in another script
     joined to its Latin spelling (by sound, or by the words both are given), and each speaker's name as shown.
@@ -104,7 +116,7 @@ def _people_quoted(story: Story) -> tuple[dict[str, list[tuple[Article, object]]
         shown: dict[str, str] = {}
         for art, ex in zip(story.articles, story.extractions):
             for q in ex.quotes if ex else []:
-                if q.speaker and q.speaker_kind == "person":
+                if q.speaker and q.speaker_kind == "person" and is_speech(q):
                     key = fold_accents(q.speaker)  # "Lucía Paredes" in Spanish is "Lucia Paredes" in English
                     by_speaker.setdefault(key, []).append((art, q))
                     shown.setdefault(key, q.speaker)
