@@ -42,8 +42,8 @@ MIXED = 0.7  # a quoted phrase under this share of the clause said is a quote in
 CONTINUED_WITHIN = 120  # characters between an attributed quotation and the passage that continues it
 # the head of a description that stands for a person the article named ("the communications pro said")
 PERSON_HEADS = frozenset("pro lawyer attorney strategist operative activist analyst expert politician veteran".split())
-# where a sentence starts (after its end mark and any closing quotation mark), before a capital or a quotation
 _ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z]-[A-Z][a-z]*|\b[A-Z])\.$")  # "Rep.", "Sen.", "R-Tenn.", "J."
+# where a sentence starts (after its end mark and any closing quotation mark), before a capital or a quotation
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[\"”’']?\s+|\n\s*)(?=[A-Z“\"])")
 ROLE_WORDS = frozenset("""spokesperson spokesman spokeswoman minister president secretary chief leader official
 director chairman chairwoman ambassador general premier chancellor governor mayor senator nominee candidate
@@ -316,11 +316,13 @@ class SpacyQuotes:
         (the person it names, else as "he/she" would be resolved)."""
         out = []
         for m in _BLOCK_INTRO.finditer(text):
-            cs, ce = _trim(text, m.end(), text.find("\n\n", m.end()) if "\n\n" in text[m.end():] else len(text))
+            end = text.find("\n\n", m.end())
+            cs, ce = _trim(text, m.end(), len(text) if end < 0 else end)
             block = text[cs:ce]
             if not (4 <= len(block.split()) and len(block) <= 1200) or block[:1] in "\"“'‘" or covered(quotes, cs, ce) > 0.3:
                 continue  # short, long (a document, not a statement), already quoted or already attributed
-            intro_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start()) + 1, 0)
+            line, sentence = text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())
+            intro_start = max(line + 1 if line >= 0 else 0, sentence + 2 if sentence >= 0 else 0)
             people = [e for e in resolver.outside if e.kind == "person" and intro_start <= e.span.start < m.start()]
             if people:
                 speaker, kind, where = people[0].canonical, "person", people[0].span
