@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import sqlite3
 import tempfile
 import time
 from datetime import date
@@ -46,6 +47,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     args = ap.parse_args()
     import newsprism
+    from newsprism.ingest import IngestOptions
     from newsprism.eval.common import peak_rss_mb
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
@@ -65,12 +67,8 @@ def main() -> None:
                 k += 1
         news = newsprism.open(Path(tmp) / "scale.db")
         t = time.perf_counter()
-        from newsprism.ingest import IngestOptions
-
-        report = news.ingest(src, options=IngestOptions(earliest_date="0001-01-01"))
+        news.ingest(src, options=IngestOptions(earliest_date="0001-01-01"))
         print(f"ingest {written:,} articles: {time.perf_counter() - t:.1f}s", flush=True)
-        import sqlite3
-
         with sqlite3.connect(Path(tmp) / "scale.db") as db:  # the file is SQLite: a check needs no store API
             moved = db.execute("SELECT count(*) FROM articles WHERE date_provenance != 'metadata'").fetchone()[0]
         if moved:

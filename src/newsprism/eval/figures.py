@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import tarfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -53,7 +52,7 @@ def predict(title: str, text: str, article_id: str, excerpt_chars: int) -> dict[
 
 
 def evaluate(corpus: Path, labels_path: Path, errors: Path | None = None, split: str | None = None) -> dict:
-    """Scores over the labelled articles (only those of ``split``, "dev" or "test", when given)."""
+    """Scores over the labelled articles (only those of ``split`` when given: "dev", "test", "test2")."""
     labels, excerpt = load_labels(labels_path)
     if split:
         labels = {k: v for k, v in labels.items() if v.get("split", "dev") == split}

@@ -6,7 +6,7 @@ plain ``number`` only when it carries a unit worth comparing (money, percent).
 
 In English a single person told of with a role counts one ("a 17-year-old was shot dead", "Jesse Smith, 20,
 was arrested", "the suspect is in custody"): such a count has the unit ``ONE_PERSON``, and a number stated
-outright leads before it (``lead``). A count in a sentence about the year's tally ("the city's 300th
+outright leads before it (``lead_order``). A count in a sentence about the year's tally ("the city's 300th
 homicide", "killed so far this year") has the unit ``TO_DATE`` and never leads: it is not the incident's toll.
 """
 
@@ -51,13 +51,11 @@ TO_DATE = "to date"  # the unit of a count in a sentence about a running tally, 
 def role_of(phrase: str) -> str:
     """The role a role phrase names: "shot to death" killed, "in critical condition" injured, "in custody" arrested."""
     p = phrase.lower()
-    if re.search(r"kill|dead|death|died|slain|murder|fatal", p):
+    if re.search(r"kill|dead|death|die[ds]|slain|murder|fatal", p):
         return "killed"
-    if re.search(r"custody|surrender", p):
-        return "arrested"
-    if p.startswith(("arrest", "detain", "taken into custody", "in custody", "booked", "under arrest", "apprehended",
-                     "placed under arrest", "turned", "in jail", "being held", "held", "incarcerated", "jailed", "behind bars",
-                     "locked up", "released from", "surrender")):
+    if re.search(r"custody|surrender", p) or p.startswith(
+            ("arrest", "detain", "booked", "under arrest", "apprehended", "placed under arrest", "turned", "in jail",
+             "being held", "held", "incarcerated", "jailed", "behind bars", "locked up")):
         return "arrested"
     if p.startswith("missing"):
         return "missing"
@@ -148,6 +146,8 @@ _ZEROS = [
     (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
     (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
 ]
+_HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")  # just before a count: no count
+_VAGUE = re.compile(r"several|dozens|hundreds")  # counts no reader can compare
 # A sentence about the year's tally: its counts are not the incident's
 _TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+january|last\s+year|of\s+the\s+year"
                    r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d)\b")
@@ -280,8 +280,14 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text, low):
             unit = None
-            if i in (2, 3) and (_VAGUE.fullmatch(m.group(i - 1).lower()) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start())):
-                continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest
+            if i in (2, 3):  # the count is group 1 before the role, group 2 after it
+                num = m.group(i - 1).lower()
+                if _VAGUE.fullmatch(num) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()):
+                    continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest
+                if num in ("a", "an", "no"):
+                    if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
+                        continue  # "a ... killed" needs a person noun
+                    unit = ONE_PERSON if num != "no" else None
             if i == 0:
                 value, role = 0.0, ROLES.get((m.group(1) or m.group(2)).lower(), "injured")
             elif i == 1:
@@ -292,18 +298,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 value, role = number_value(m.group(1)), role_of(m.group(2))
                 if role == "arrested" and re.search(r"\bhad\s+been\b", m.group(0), _F):
                     continue  # someone's past: "had been arrested"
-                if m.group(1).lower() in ("a", "an", "no"):
-                    if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
-                        continue  # "a ... killed" needs a person noun
-                    if m.group(1).lower() != "no":
-                        unit = ONE_PERSON
             elif i == 3:
                 value, role = number_value(m.group(2)), role_of(m.group(1))
-                if m.group(2).lower() in ("a", "an", "no"):
-                    if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
-                        continue
-                    if m.group(2).lower() != "no":
-                        unit = ONE_PERSON
                 end, total = _and_more(text, m.end(), value, role)
                 if total is not None:
                     add(m.start(), end, "people", total, unit if total == value else None, role)
@@ -408,14 +404,10 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 add(m.start(), m.end() + hit.end(), "number", plain_number(m.group(1), m.group(2)), unit)
                 break
     for m in _HEADLINE.finditer(text, low):
-        add(m.start(), m.end(), "people", 1.0, ONE_PERSON, "killed" if re.search(r"dies|died|shoots?", m.group("role")) else role_of(m.group("role")))
+        add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
     _mark_tallies_and_deaths(text, out, offset)
     out.sort(key=lambda q: q.span.start)
     return out
-
-
-_HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")
-_VAGUE = re.compile(r"several|dozens|hundreds")
 
 
 def _and_more(text: str, end: int, value: float | None, role: str) -> tuple[int, float | None]:
