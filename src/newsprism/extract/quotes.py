@@ -109,6 +109,13 @@ class SpeakerResolver:
         """Whether the article names this speaker outside the stretch start..end."""
         return any(e.canonical == canonical and not (start <= e.span.start < end) for e in self.entities)
 
+    def _last_speaker_and_subject(self, start: int) -> tuple[str | None, str | None]:
+        """The last speaker named within SPEAKER_SPAN before ``start``, and the person a sentence since then
+        opens with (``_subject``)."""
+        said = [(pos, name) for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
+        subject = self._subject(said[-1][0] if said else max(0, start - SPEAKER_SPAN), start)
+        return (said[-1][1] if said else None), subject
+
     def _subject(self, since: int, start: int) -> str | None:
         """The person the latest sentence between ``since`` and ``start`` opens with, as its subject: a name
         ("Pelosi did not agree ...", "In an interview, Ryan hammered ...") or an office the article gave a
@@ -151,10 +158,9 @@ class SpeakerResolver:
             match = [c for pos, role, c in self.roles if role == head and pos < start]
             if match:
                 return match[-1], "person"
-            said = [(pos, name) for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
-            subject = self._subject(said[-1][0] if said else max(0, start - SPEAKER_SPAN), start)
+            said, subject = self._last_speaker_and_subject(start)
             if subject or said:
-                return subject or said[-1][1], "person"
+                return subject or said, "person"
         if inside:
             return inside[-1].canonical, inside[-1].kind
         before = [e for e in self.outside if e.span.end <= start]
@@ -171,14 +177,11 @@ class SpeakerResolver:
             # "he said" after a quote is its speaker's next words far more often than those of the last
             # person named (BASIL dev: persons' speakers right 68 -> 76 of 104); a new person who speaks
             # next as "he" is the cost
-            said = [(pos, name) for pos, name in self.spoke if pos < start and start - pos <= SPEAKER_SPAN]
             # ... unless a sentence since then opens with someone else ("Pelosi did not agree with Ryan's
             # assessment. '...,' she said"; "The president opted not to ... '...,' he said")
-            subject = self._subject(said[-1][0] if said else max(0, start - SPEAKER_SPAN), start)
-            if subject:
-                return subject, "person"
-            if said:
-                return said[-1][1], "person"
+            said, subject = self._last_speaker_and_subject(start)
+            if subject or said:
+                return subject or said, "person"
             return (people[-1].canonical, "person") if people else (words, None)
         if w in PRONOUNS_ORG:
             orgs = [e for e in before if e.kind == "organisation"]
