@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from newsprism.extract.quantities import find_quantities, people_counts
+from newsprism.extract.quantities import AT_LEAST, find_quantities, people_counts
 
 
 def q(text):
@@ -114,3 +114,57 @@ def test_custody_surrender_and_light_injuries():
     assert counts("The suspect surrendered to police on Friday.") == {"arrested": 1.0}
     assert counts("The boy had minor injuries to his thigh and is expected to be OK.") == {"injured": 1.0}
     assert counts("The boy had a gun in his backpack.") == {}
+
+
+def test_negated_and_implied_counts():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    # "no one" is a stated zero, never "one"
+    assert counts("Four men were wounded. No one was in custody Wednesday night.") == {"injured": 4.0, "arrested": 0.0}
+    assert counts("The investigation is ongoing and no one has been detained for the incident yet.") == {"arrested": 0.0}
+    # an attempted murder-suicide kills no one; a bare murder-suicide is two dead or more, after any number stated
+    assert "killed" not in counts("Baby wounded during attempted murder-suicide in SW Houston")
+    assert counts("Chesapeake murder-suicide\nSix members of the same family were found dead.") == {"killed": 6.0}
+    found = find_quantities("Deputies investigate a murder-suicide on Elm Road.", "a")
+    assert [(x.value, x.unit) for x in found] == [(2.0, AT_LEAST)]
+
+
+def test_counts_joined_and_counted_with_kin():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("Two men were in critical condition and two others injured after being shot.") == {"injured": 4.0}
+    assert counts("Lee and her three children were shot dead by her companion.") == {"killed": 4.0}
+    assert counts("Police say gangs are behind mass shooting that killed 1, wounded 7\nOne person was killed.") == \
+        {"killed": 1.0, "injured": 7.0}
+    assert counts("Two other gunshot victims arrived at the hospital via personal vehicles.") == {"injured": 2.0}
+
+
+def test_one_person_in_more_phrasings():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("The 9 year old boy is recovering at UT Medical Center.") == {"injured": 1.0}
+    assert counts("Her 4-year-old sister's injuries were non-life threatening.") == {"injured": 1.0}
+    assert counts("Officers located a suspect and took him into custody.") == {"arrested": 1.0}
+    assert counts("She was taken to Orange Park Medical Center with non-life-threatening injuries.") == {"injured": 1.0}
+    assert counts("A 19-year-old man was shot in the side and listed in critical condition.") == {"injured": 1.0}
+    assert counts("Police: Vortex gunman in custody") == {"arrested": 1.0}
+    assert counts("Man wanted in Sunday shooting surrenders after a video surfaces") == {"arrested": 1.0}
+    assert counts("Woman fatally shot after hike, man arrested\nThe hike began at noon.") == {"arrested": 1.0}
+    # the one injured who then died is one dead, not one hurt
+    assert counts("The 20-year-old man injured in a shooting last week died from his injuries Sunday.") == {"killed": 1.0}
+    assert counts("The boy died shortly after he was transported to a local hospital.") == {"killed": 1.0}
+    assert counts("Anderson was taken to CGH Medical Center in Sterling, where he later died.") == {"killed": 1.0}
+    assert counts("All had suffered gunshot wounds.") == {}
+
+
+def test_other_incidents_and_page_furniture_are_no_toll():
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("Four people were shot at the bar. This all comes after a person was killed outside it in November.") == {}
+    assert counts("A boy, 2, shot himself. In 2015, at least four kids died in Harris County in accidental shootings.") == {}
+    assert counts("Officer shot in Elm Street stop\n\n0:50 One dead after shooting involving officer\n") == {}
+    assert counts("MORE FROM WAVE3.COM\n\n+ 1 dead, 1 wounded in Park Hill shooting\n") == {}

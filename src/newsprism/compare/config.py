@@ -27,7 +27,7 @@ class CompareConfig:
     date_context_match: float = 0.55
     background_days: int = 90  # dates this long before the first report are history told as background
     # The rules' own revision: bump it when the code of a verdict or of the alignment changes its output.
-    revision: str = "2026-12-03a"
+    revision: str = "2026-12-03b"
 
     @property
     def version(self) -> str:

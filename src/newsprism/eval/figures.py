@@ -52,7 +52,7 @@ def predict(title: str, text: str, article_id: str, excerpt_chars: int) -> dict[
 
 
 def evaluate(corpus: Path, labels_path: Path, errors: Path | None = None, split: str | None = None) -> dict:
-    """Scores over the labelled articles (only those of ``split`` when given: "dev", "test", "test2")."""
+    """Scores over the labelled articles (only those of ``split`` when given: "dev", "test", "test2", "test3")."""
     labels, excerpt = load_labels(labels_path)
     if split:
         labels = {k: v for k, v in labels.items() if v.get("split", "dev") == split}

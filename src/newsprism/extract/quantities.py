@@ -7,12 +7,16 @@ plain ``number`` only when it carries a unit worth comparing (money, percent).
 In English a single person told of with a role counts one ("a 17-year-old was shot dead", "Jesse Smith, 20,
 was arrested", "the suspect is in custody"): such a count has the unit ``ONE_PERSON``, and a number stated
 outright leads before it (``lead_order``). A count in a sentence about the year's tally ("the city's 300th
-homicide", "killed so far this year") has the unit ``TO_DATE`` and never leads: it is not the incident's toll.
+homicide", "killed so far this year") or about another incident ("in 2015, four children died") has the unit
+``TO_DATE`` and never leads: it is not the incident's toll. A count a word implies ("a murder-suicide": two dead or
+more) has the unit ``AT_LEAST`` and leads, like one person told of, only after numbers stated outright; neither
+contradicts another report's toll. Lines of page furniture (a video list, related links) count nothing.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Quantity, Span
 from .patterns import AnyCase
@@ -32,19 +36,24 @@ ROLES = {
 }
 _Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
-_WHO = r"(?:(?:other\s+|more\s+|additional\s+|young\s+|innocent\s+|shooting\s+|stabbing\s+|gunshot\s+)?(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|more))"
+_WHO = r"(?:(?:(?:other|more|additional|young|innocent|shooting|stabbing|gunshot)\s+){0,2}(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|members(?:\s+of\s+(?:the\s+same\s+|a\s+|one\s+|his\s+|her\s+|their\s+)?(?:family|household))?|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|more))"
 _AGE = r"(?:\d{1,3}-year-old\s+)?"
-_HOSPITAL = r"(?:taken|rushed|transported|transferred|airlifted|flown|driven)\s+to\s+(?:[\w.'’-]+\s+){0,3}?hospitals?"
+_YEARS_OLD = r"\d{1,3}[- ]year[- ]old"  # "17-year-old", "9 year old"
+_TO_HOSPITAL = (r"\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
+                r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))")
+_HOSPITAL = rf"(?:taken|rushed|transported|transferred|airlifted|flown|driven){_TO_HOSPITAL}"
 _CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
 _WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threatening|life[\s-]threatening|non-critical)\s+)+(?:gunshot\s+)?(?:injuries|wounds?)"
 _ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed"
                r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
                rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
-               rf"|{_WITH_INJURIES}|survived|grazed"
+               rf"|{_WITH_INJURIES}|survived|grazed|(?:arrived|showed\s+up)\s+at\s+(?:[\w.'’-]+\s+){{0,3}}?hospitals?"
                r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|in\s+jail"
                r"|expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right)))")
 _F = re.IGNORECASE
 ONE_PERSON = "one person"  # the unit of a count read from a single person told of ("a man was killed")
+AT_LEAST = "at least"  # the unit of a count a word implies, not states: "a murder-suicide" is two dead or more
+LOWER_BOUNDS = (ONE_PERSON, AT_LEAST)  # counts that lead only after stated numbers and contradict nothing
 TO_DATE = "to date"  # the unit of a count in a sentence about a running tally, not the incident's toll
 
 
@@ -80,42 +89,52 @@ _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|ki
             r"|treated\s+at\s+(?:[\w.'’-]+\s+){1,4}?(?:hospital|medical\s+center|trauma\s+center)|surrendered"
             r"|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
             r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
-            r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
+            r"|(?:taken|placed)\s+(?:into|in)\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
             r"|being\s+held|held\s+(?:without\s+bail|by\s+(?:[\w.'’-]+\s+){0,3}?police|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))"
             r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody)\b")
 _SUFFERED = r"(?P<suffered>(?:suffered|sustained|received|had)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
 _SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
             r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
-_SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
-               r"|(?:the|a|an)\s+\d{1,3}-year-old|(?<![\w-])(?:he|she))")
+_SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:{_YEARS_OLD}\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
+               rf"|(?:the|a|an)\s+{_YEARS_OLD}|(?<![\w-])(?:he|she))")
 _SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,3})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
-_SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
+_SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}(?:shot\s+(?:in|on)\s+(?:the|his|her)\s+(?:[\w-]+\s+){{1,2}}?and\s+)?{_SG_ROLE}|{_SUFFERED}"
                   r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested|surrendered)\b)"
+                  rf"|(?:{_SG_SUBJECT}|\b(?:his|her|their)\s+(?:{_YEARS_OLD}\s+)?{_PERSON_SG})['’]s\s+(?:injuries|injury|wounds?)\s+(?:were|are|was|is|appeared?|do|did)\b(?P<own_injuries>)"
                   r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
                   # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
                   rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+(?:an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)|\d{{1,3}}-year-old)\b(?P<death>)"
                   rf"|\b(?P<verb>killing|killed|wounding|injuring|shooting\s+and\s+killing|killing\s+of|murder\s+of|slaying\s+of|claimed\s+the\s+life\s+of"
                   rf"|rushed|took|taken|transported|detained|arrested)\s+(?:(?:his|her|their|the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?"
-                  rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|\d{{1,3}}-year-old\s+(?:[a-z'’-]+\s+){{0,2}}?{_PERSON_SG}|him|her)\b(?P<to_hospital>\s+to\s+(?:[\w.'’-]+\s+){{0,3}}?hospital)?"
+                  rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|\d{{1,3}}-year-old\s+(?:[a-z'’-]+\s+){{0,2}}?{_PERSON_SG}|him|her)\b(?P<to_hospital>{_TO_HOSPITAL})?(?P<into_custody>\s+into\s+(?:police\s+)?custody)?"
                   r"|\b(?:his|her)\s+arrest\b(?P<arrest>)"
                   r"|\b(?:have|has|had)\s+(?:(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?|him\s+|her\s+)in\s+custody(?P<have_custody>)"
                   r"|\b(?:fatally\s+shoots?|fatally\s+shot|shoots?\s+and\s+kills?)\s+(?:himself|herself)\b(?P<self_killed>)")
 # A headline's lone person: "Boy, 17, killed in Plymouth shooting", "Teen shot, killed", "Armed suspect dies"
-_HEADLINE = AnyCase(r"(?:^|\n)[ \t]*(?:[a-z'’.-]+\s+){0,3}?(?:\d{1,3}-year-old\s+)?(?:[a-z'’-]+\s+){0,2}?"
+_HEADLINE = AnyCase(r"(?:^|\n)[ \t]*(?:[\w'’ ]{1,30}:\s+)?(?:[a-z'’.-]+\s+){0,3}?(?:\d{1,3}-year-old\s+)?(?:[a-z'’-]+\s+){0,2}?"
                     r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|mother|father|dad|mom|son|daughter|brother"
                     r"|sister|suspect|gunman|officer|deputy|student|hunter|driver|victim|shooter)(?:,\s*\d{1,3},)?\s+"
+                    r"(?:(?:wanted|sought|accused|suspected)\s+(?:in|of)\s+(?:[\w'’-]+\s+){0,4}?)?"
                     r"(?:(?:is|was)\s+)?(?:shot,?\s+(?:and\s+)?|accidentally\s+)?"
-                    r"(?P<role>killed|dead|dies|died|slain|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody"
+                    r"(?P<role>killed|dead|dies|died|slain|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody|surrender(?:s|ed)"
                     r"|fatally\s+shoots?\s+(?:himself|herself))\b")
-# "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
+# ... and a headline's second clause: "Woman fatally shot after hike, man arrested"
+_HEADLINE_TAIL = AnyCase(r",\s+(?:another\s+|a\s+)?(?:man|woman|teen|suspect|boy|girl)\s+"
+                         r"(?P<role>arrested|killed|dead|injured|wounded|hurt|in\s+custody)\b")
+# "Lee and her three children were shot dead": the children and her
+_WITH_KIN = r"\s+and\s+(?:his|her|their)\s+(?P<kin>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,2}?(?:children|kids|sons|daughters|brothers|sisters|grandchildren|relatives)\s+(?:were|are|have\s+been)\s+(?:all\s+)?(?:shot\s+and\s+)?(?P<kin_role>killed|shot\s+dead|shot\s+to\s+death|found\s+dead|slain|murdered|wounded|injured|hurt)\b"
+# Lines that are a page's furniture, not the report: a video list ("0:50 One dead after shooting"), related
+# links ("+ 1 dead, 1 wounded in Park Hill shooting", "RELATED: ..."): their counts are other incidents'
+_FURNITURE = re.compile(r"^[ \t]*(?:\d{1,2}:\d{2}\s|[+►•▶]|\[?(?:related|more from|read more|also read|also on|see also)\b).*$",
+                        re.I | re.M)# "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:person|man|woman|victim|child|teen|teenager|boy|girl|student)\b[^.;]{0,120}?\b(?:has\s+died|died|dies)\b"
                    r"|\b(?:arrested|charged)(?:\s+and\s+\w+)?\s+(?:a|the)\s+(?P<ord_a>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\b"
                    r"|\b(?:a|the)?\s*(?P<ord_b>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\s+(?:has\s+been\s+|was\s+)?arrested\b")
 # "a double murder-suicide": three dead
-_MULTIPLE = AnyCase(r"\b(?:(?P<times>double|triple|quadruple)\s+)?(?P<what>murder-suicide|murder|homicide|slaying|killing|fatal\s+shooting)s?\b")
+_MULTIPLE = AnyCase(r"(?<!attempted\s)\b(?:(?P<times>double|triple|quadruple)\s+)?(?P<what>murder-suicide|murder|homicide|slaying|killing|fatal\s+shooting)s?\b")
 _TIMES = {"double": 2, "triple": 3, "quadruple": 4}
 # A count that goes on past its noun: "injuring a police officer and two others", "killing his wife, 4 daughters"
 _MORE = AnyCase(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!then\b)(?:(?P<n>{_NUM})\s+(?:[\w'-]+\s+){{0,2}}?{_AGE}{_WHO}\b"
@@ -130,27 +149,32 @@ _NAMED = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?P<pair>\s+and\s+{_NAME})?{_S
                     rf"|(?:later\s+|has\s+)?(?P<died>died)\b|(?P<were>were)\s+(?:shot\s+and\s+)?(?P<pair_role>killed|wounded|injured|arrested))"
                     rf"|(?<![\w.])(?P<rel_name>{_NAME}){_SG_APPOSITION},?\s+(?i:who\s+(?:was\s+)?(?:later\s+)?(?P<rel_died>died|pronounced\s+dead))\b"
                     rf"|(?i:\b(?P<object_verb>arrested|detained|killing|found))\s+(?P<object>{_NAME})(?P<found_dead>\s+(?i:shot\s+to\s+death|dead))?")
+_NAMED_WITH_KIN = re.compile(rf"(?<![\w.])(?:{_NAME}|[Hh]e|[Ss]he)(?i:{_WITH_KIN})")
 _NOT_NAMES = frozenset(
     "The A An He She It They This That These Those Police Officers Authorities Deputies Investigators Detectives Officials "
     "Nobody No One Everyone Someone Who Which What There Here His Her Their Our Its Each Both Another Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October "
     "November December News Update UPDATE Copyright Photo Video Click Read When While After Before If Because Then "
-    "Also Later Now Police Sheriff Troopers Witnesses Neighbors Family Relatives Prosecutors Nothing None".split())
+    "Also Later Now Police Sheriff Troopers Witnesses Neighbors Family Relatives Prosecutors Nothing None All Many Some "
+    "Several Most Others Victims Two Three Four Five Six".split())
 # "no arrests have been made", "police have made no arrests", "there were no fatalities"
 _ZEROS = [
     (AnyCase(r"\bno\s+arrests?\s+(?:(?:have|has|had)\s+(?:yet\s+)?been|were|was|are|is)\s+(?:yet\s+)?made\b"
              r"|\b(?:have|has|had)\s+(?:made\s+no\s+arrests?|not\s+(?:yet\s+)?made\s+(?:any\s+arrests|an\s+arrest)|no\s+one\s+in\s+custody)\b"
              r"|\bno\s+(?:one|suspects?)\s+(?:has|have)\s+(?:yet\s+)?been\s+(?:arrested|taken\s+into\s+custody)\b"
-             r"|\bno\s+one\s+was\s+arrested\b|\bno\s+arrests\s+(?:yet|so\s+far)\b"
+             r"|\bno\s+(?:one|suspects?)\s+(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+(?:yet\s+)?(?:in\s+custody|detained|arrested)\b"
+             r"|\bno\s+arrests\s+(?:yet|so\s+far)\b"
              r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"), "arrested"),
     (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
     (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
 ]
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")  # just before a count: no count
 _VAGUE = re.compile(r"several|dozens|hundreds")  # counts no reader can compare
-# A sentence about the year's tally: its counts are not the incident's
+# A sentence about the year's tally, or another incident the report recalls ("This comes after a man was
+# killed there in May"): its counts are not the incident's
 _TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+january|last\s+year|of\s+the\s+year"
-                   r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d)\b")
+                   r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d"
+                   r"|in\s+(?:19|20)\d\d(?=,)|(?:comes|came)\s+(?:[\w-]+\s+){0,3}?after)\b")
 PATTERNS = [
     AnyCase(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
                rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b"),
@@ -160,7 +184,7 @@ PATTERNS = [
     AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s+and)?\s+(?:(?:were|was)\s+)?)?{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
     AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|arrests?|detained)\s+{_Q}({_NUM})"
-            rf"(?:\s+(?:[\w'-]+\s+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)))"),
+            rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n))"),
     AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
@@ -266,8 +290,12 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
+    furniture = [(m.start(), m.end()) for m in _FURNITURE.finditer(text)]
+
     def add(start: int, end: int, kind: str, value: float | None, unit=None, role=None) -> None:
         if value is None or any(start < e and s < end for s, e in taken):
+            return
+        if kind == "people" and any(s <= start < e for s, e in furniture):
             return
         taken.append((start, end))
         out.append(Quantity(Span(article_id, offset + start, offset + end), text[start:end], kind, value, unit, role))
@@ -277,13 +305,17 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N";
     # then ordinals and "double murder", stated zeros, one person described, one person named, a headline's
     # lone person; then the other languages and the other kinds of figure.
+    for m in _NAMED_WITH_KIN.finditer(text):  # before the count alone ("three children were shot dead") takes it
+        if m.group(0).split()[0] not in _NOT_NAMES and (kin := number_value(m.group("kin"))) is not None:
+            add(m.start(), m.end(), "people", kin + 1, None, role_of(m.group("kin_role")))
     for i, pattern in enumerate(PATTERNS):
         for m in pattern.finditer(text, low):
             unit = None
             if i in (2, 3):  # the count is group 1 before the role, group 2 after it
                 num = m.group(i - 1).lower()
-                if _VAGUE.fullmatch(num) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()):
-                    continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest
+                if _VAGUE.fullmatch(num) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) \
+                        or (num == "one" and low.endswith("no ", 0, m.start(i - 1))):
+                    continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest; "no one was" a zero
                 if num in ("a", "an", "no"):
                     if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
                         continue  # "a ... killed" needs a person noun
@@ -322,7 +354,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for m in _MULTIPLE.finditer(text, low):
         times, what = m.group("times"), m.group("what")
         if what == "murder-suicide":
-            add(m.start(), m.end(), "people", float(_TIMES.get(times, 1) + 1), None, "killed")
+            add(m.start(), m.end(), "people", float(_TIMES.get(times, 1) + 1), None if times else AT_LEAST, "killed")
         elif times:
             add(m.start(), m.end(), "people", float(_TIMES[times]), None, "killed")
     for pattern, role in _ZEROS:
@@ -334,7 +366,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         if (not role or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) or " only " in said
                 or re.search(r"\bnot\b|n't\b|\bnever\b|\buninjured\b|\bunhurt\b", said)):
             continue
-        if m.group("verb") and not m.group("to_hospital"):  # "killing his wife, 4 daughters": the list goes on
+        if m.group("verb") and not m.group("to_hospital") and not m.group("into_custody"):  # "killing his wife, 4 daughters": the list goes on
             end, value = _and_more(text, m.end(), 1.0, role)
             add(m.start(), end, "people", value, None if value > 1 else ONE_PERSON, role)
         else:
@@ -405,6 +437,10 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 break
     for m in _HEADLINE.finditer(text, low):
         add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
+    first_line = text.find("\n")
+    for m in _HEADLINE_TAIL.finditer(text[: first_line if first_line >= 0 else len(text)], low[: first_line if first_line >= 0 else len(text)]):
+        add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
+    _join_others(text, out, offset)
     _mark_tallies_and_deaths(text, out, offset)
     out.sort(key=lambda q: q.span.start)
     return out
@@ -425,6 +461,21 @@ def _and_more(text: str, end: int, value: float | None, role: str) -> tuple[int,
     return end, value
 
 
+_OTHERS_JOIN = re.compile(r"\s*,?\s+and\s+", re.I)
+
+
+def _join_others(text: str, out: list[Quantity], offset: int) -> None:
+    """"Two men were in critical condition and two others injured": two counts of one role joined by "and",
+    the second of "others", are one count (four injured)."""
+    people = sorted((q for q in out if q.kind == "people" and q.unit is None), key=lambda q: q.span.start)
+    for a, b in zip(people, people[1:]):
+        if a.role == b.role and a in out and re.match(r"\S+\s+(?:others?|more)\b", b.text, _F) \
+                and _OTHERS_JOIN.fullmatch(text, a.span.end - offset, b.span.start - offset):
+            out.remove(b)
+            out[out.index(a)] = Quantity(replace(a.span, end=b.span.end),
+                                         text[a.span.start - offset : b.span.end - offset], a.kind, a.value + b.value, None, a.role)
+
+
 def _single_role(m: re.Match) -> str | None:
     """The role a match of ``_SINGLE`` or ``_NAMED`` gives its one person, or None when it counts nobody
     (someone's past: "had been arrested"; taken somewhere that is not a hospital)."""
@@ -436,11 +487,11 @@ def _single_role(m: re.Match) -> str | None:
     if groups.get("verb"):
         verb = groups["verb"].lower()
         if verb.startswith(("rushed", "took", "taken", "transported")):
-            return "injured" if groups.get("to_hospital") else None
+            return "injured" if groups.get("to_hospital") else "arrested" if groups.get("into_custody") else None
         if verb.startswith(("wounding", "injuring")):
             return "injured"
         return "arrested" if verb.startswith(("detained", "arrested")) else "killed"
-    if groups.get("suffered"):
+    if groups.get("suffered") or groups.get("own_injuries") is not None:
         return "injured"
     if groups.get("died"):
         return "killed"
@@ -462,8 +513,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> None:
-    """Counts of people in a sentence about the year's tally get the unit TO_DATE; someone taken to hospital
-    in a sentence that says they died is not one injured."""
+    """Counts of people in a sentence about the year's tally or another incident get the unit TO_DATE; someone
+    taken to hospital in a sentence that says they died is one killed, not one injured."""
     for k in range(len(out) - 1, -1, -1):
         q = out[k]
         if q.kind != "people":
@@ -472,9 +523,13 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
         left, right = _sentence(text, start, end)
         if _TO_DATE.any_case.search(text, left, right):
             out[k] = Quantity(q.span, q.text, q.kind, q.value, TO_DATE, q.role)
-        elif q.unit == ONE_PERSON and q.role == "injured" and re.search(r"hospital|condition", q.text, _F) and re.search(
-                r"\b(?:died|dead|death|killed|deceased)\b", text[end:right], _F):
-            del out[k]  # "taken to hospital, where he died"
+        elif q.unit == ONE_PERSON and q.role == "injured" and (
+                (re.search(r"hospital|condition|medical\s+cent|trauma\s+cent", q.text, _F) or not re.search(r"\b(?:was|is|has\s+been)\b", q.text, _F))
+                and re.search(r"\b(?:died|dead|death|killed|deceased)\b", text[end:right], _F)
+                or re.search(r"\bdied\s+(?:shortly\s+|soon\s+)?after\s+$", text[left:start], _F)):
+            # "taken to hospital, where he died", "the man injured last week died", "died shortly after he was taken
+            # to hospital": one dead, not one hurt
+            out[k] = Quantity(q.span, q.text, q.kind, q.value, q.unit, "killed")
 
 
 def lead_order(quantities: list[Quantity]) -> list[Quantity]:
@@ -484,7 +539,7 @@ def lead_order(quantities: list[Quantity]) -> list[Quantity]:
     def rank(q: Quantity) -> int:
         if q.kind != "people":
             return 0
-        if q.unit == ONE_PERSON:
+        if q.unit in LOWER_BOUNDS:
             return 1
         return 2 if q.value == 0 else 0
 

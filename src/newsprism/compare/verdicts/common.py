@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ...extract.quantities import ONE_PERSON
+from ...extract.quantities import LOWER_BOUNDS
 from ...model import Article, ClaimGroup, Extraction, Span
 from ..config import CompareConfig
 from ..places import fold_accents
@@ -65,8 +65,8 @@ def _leading(articles: list[Article], extractions: list[Extraction | None], item
         first = next((x for x in items(ex) if wanted(x)), None) if ex is not None else None
         if first is not None:
             values.append(_value(art, first.span, first.value, first.text))
-            if getattr(first, "unit", None) == ONE_PERSON:
-                values[-1]["weak"] = True  # one person told of: a lower bound, not the toll
+            if getattr(first, "unit", None) in LOWER_BOUNDS:
+                values[-1]["weak"] = True  # one person told of, "a murder-suicide": a lower bound, not the toll
     return values
 
 class FoldedTexts(dict):
