@@ -376,8 +376,9 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
     if background is None:
         background = (os.cpu_count() or 1) >= 2 and len(ids) >= 400 and os.environ.get("NEWSPRISM_EXTRACT_PROCESS") != "0"
     worker = None
+    threads = extractor.encoder_threads
     if background:
-
+        extractor.encoder_threads = 1  # the child extracts beside this process: a core each
         worker = Worker("newsprism.extract", name="extractor")
     pieces = deque(ids[k : k + PIECE] for k in range(0, len(ids), PIECE))
     inflight: deque = deque()  # (the piece's articles, the child's future)
@@ -419,6 +420,7 @@ def extract(store, progress: Progress | None = None, extractor=None, redo: bool 
                 keep(from_child(*inflight.popleft()))
         keep([], force=True)
     finally:
+        extractor.encoder_threads = threads
         if worker is not None:
             worker.close()
     report.seconds = time.perf_counter() - started

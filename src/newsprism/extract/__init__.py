@@ -62,13 +62,16 @@ class ExtractConfig:
     spacy_models: dict[str, str] = field(default_factory=_models_from_env)
     # the attribution tagger run beside the quote rules: builtin | a folder (newsprism/train/quote_tagger.py) | none
     quote_tagger: str = os.environ.get("NEWSPRISM_QUOTE_TAGGER", "builtin")
+    # the accurate mode: a fine-tuned MiniLM marks attributions over every English sentence, ahead of the
+    # rules (attribution_encoder.py; the `accurate` extra): builtin | a folder | none (the default: fast)
+    quote_encoder: str = os.environ.get("NEWSPRISM_QUOTE_ENCODER", "none")
     pipelines: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(PIPELINES))
     # The attribution tagger reads a parsed sentence only where the rules' quotes cover less than this share
     # of it: on PolNeAR dev as good as reading every one (F1 0.653), for half the tagger's time
     tag_below: float = 0.7
     max_parse_chars: int = 60_000  # ~10,000 words, a long feature; longer pages are mostly chrome or a collection
     # The rules' own revision: bump it when a component's code changes its output.
-    revision: str = "2026-12-03a"
+    revision: str = "2026-12-03b"
     batch_size: int = 32  # (how many articles of one language are parsed together: speed only, not the output)
 
     @property
@@ -106,6 +109,8 @@ class Extractor:
         self.ner_off: list[str] = []
         self.parser_off: list[str] = []
         self.tagger: list = []  # the attribution tagger's components, where one is configured
+        self._encoder = None
+        self.encoder_threads: int | None = None  # torch's threads for the encoder (None: all cores)
         self._components: dict[tuple[str, str], list[Component]] = {}
         self._european: dict[str, object] = {}
 
@@ -133,6 +138,16 @@ class Extractor:
             self.parser_off = [p for p in ("ner", "attribute_ruler", "lemmatizer", *COMPONENTS) if p in nlp.pipe_names]
             self._nlp = nlp
         return self._nlp
+
+    @property
+    def encoder(self):
+        """The accurate mode's attribution encoder, loaded once; None when the mode is off."""
+        if self._encoder is None:
+            from .attribution_encoder import AttributionEncoder, encoder_dir
+
+            path = encoder_dir(self.config.quote_encoder)
+            self._encoder = False if path is None else AttributionEncoder(path)
+        return self._encoder or None
 
     def european_nlp(self, lang: str):
         """The spaCy pipeline configured for a European language, loaded once; None where none is installed."""

@@ -9,4 +9,5 @@ from . import Extractor
 
 if __name__ == "__main__":
     extractor = Extractor()
+    extractor.encoder_threads = 1  # (the parent extracts beside this process: a core each)
     serve(lambda articles: [x.to_dict() for x in extractor.run([Article.from_dict(a) for a in articles])])

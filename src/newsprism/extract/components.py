@@ -136,7 +136,8 @@ class Found:
 
 class EnglishQuotes:
     """Quotes by rule over the parsed attribution sentences, then the attribution tagger (where one is
-    configured) over the sentences the rules' quotes leave mostly free, for the whole batch at once."""
+    configured) over the sentences the rules' quotes leave mostly free, for the whole batch at once; in the
+    accurate mode, then the attribution encoder over every sentence, whose marks lead."""
 
     name = "quotes"
 
@@ -149,6 +150,16 @@ class EnglishQuotes:
     def pipe(self, docs: list[ArticleDoc]) -> None:
         for d in docs:
             d.extraction.quotes = self.rules.find(d.article.text, d.parsed, d.article.id, d.extraction.entities)
+        self._tag(docs)
+        encoder = self.extractor.encoder
+        if encoder is not None:
+            texts = [(d.article.text, [(s, e) for s, e in d.article.sentences or sentence_spans(d.article.text, "en")
+                                       if e <= len(d.article.text)]) for d in docs]
+            for d, (text, sentences), windows in zip(docs, texts, encoder.tag(texts, threads=self.extractor.encoder_threads)):
+                ex = d.extraction
+                ex.quotes = self.rules.with_encoded(text, windows, sentences, d.article.id, ex.entities, ex.quotes)
+
+    def _tag(self, docs: list[ArticleDoc]) -> None:
         tagger = self.extractor.tagger
         if not tagger:
             return

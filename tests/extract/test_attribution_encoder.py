@@ -1,0 +1,96 @@
+"""The accurate mode's attribution encoder: decoding, windows, stored weights, and the mode in extraction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsprism.extract.attribution_encoder import LABELS, MAX_PIECES, Mark, marks, viterbi
+
+torch = pytest.importorskip("torch")  # the `accurate` extra (in the test extra: this runs in CI)
+
+
+def log_probs(rows):
+    """Per-piece log-probabilities that favour the given labels, 0.6 against 0.4/6 for the rest."""
+    out = np.full((len(rows), len(LABELS)), np.log(0.4 / 6))
+    for i, label in enumerate(rows):
+        out[i, LABELS.index(label)] = np.log(0.6)
+    return out
+
+
+def test_viterbi_never_opens_a_span_inside():
+    # argmax would read I-CONTENT after O as a new fragment; under BIO an I- follows its B- or nothing
+    path = viterbi(log_probs(["B-CONTENT", "I-CONTENT", "O", "I-CONTENT", "I-CONTENT"]))
+    labels = [LABELS[i] for i in path]
+    assert all(not b.startswith("I-") or a[2:] == b[2:] for a, b in zip(["O"] + labels, labels))
+    assert viterbi(log_probs(["I-CUE"]))[0] != LABELS.index("I-CUE")
+
+
+def test_marks_are_whole_spans_in_characters():
+    offsets = [(0, 3), (4, 8), (9, 13), (14, 18), (19, 24)]
+    path = [LABELS.index(x) for x in ("B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "O")]
+    assert marks(path, offsets) == [Mark("SOURCE", 0, 3), Mark("CUE", 4, 8), Mark("CONTENT", 9, 18)]
+
+
+def test_windows_keep_sentences_whole_and_map_back_to_the_text():
+    from tokenizers import Tokenizer
+
+    from newsprism.extract.attribution_encoder import base_dir, windows
+
+    tok = Tokenizer.from_file(str(base_dir() / "tokenizer.json"))
+    tok.no_truncation()
+    sentence = "The governor said the bridge would reopen in May. "
+    text = sentence * 40
+    spans = [(i * len(sentence), (i + 1) * len(sentence) - 1) for i in range(40)]
+    found = windows(tok, text, spans)
+    assert len(found) > 1 and all(len(ids) <= MAX_PIECES for ids, _ in found)
+    starts = [offsets[0][0] for _, offsets in found]
+    assert all(s % len(sentence) == 0 for s in starts)  # each window opens on a sentence
+    ids, offsets = found[0]
+    assert text[offsets[1][0] : offsets[1][1]] == "governor"
+
+
+def test_stored_weights_round_trip_through_int8():
+    from newsprism.extract.attribution_encoder import dequantise
+    from newsprism.train.attribution_encoder import quantise
+
+    g = torch.Generator().manual_seed(0)
+    state = {"layers.5.q.weight": torch.randn(384, 384, generator=g) * 0.05, "head.bias": torch.randn(7, generator=g)}
+    back = dequantise(quantise(state))
+    assert back.keys() == state.keys()
+    for name, tensor in state.items():
+        assert torch.allclose(back[name], tensor, atol=tensor.abs().max().item() / 127 + 1e-3)
+
+
+# "made little secret of her view" is no cue of the rules, and the tagger does not mark it either
+ARTICLE = ("Senator Maria Lopez has long been skeptical of the spending plan. "
+           "Lopez made little secret of her view that the bill would fail in the House.\n\n"
+           "\"We will not vote for a budget that raises taxes on working families,\" Lopez told reporters on Tuesday.\n")
+
+
+def quotes(encoder: str):
+    from newsprism.extract import ExtractConfig, Extractor
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    art = normalize(RawRecord(text=ARTICLE, origin="test", lang="en", published="2026-03-05"))
+    return next(Extractor(ExtractConfig(quote_encoder=encoder)).run([art])).quotes
+
+
+def test_the_accurate_mode_finds_what_the_rules_miss_and_keeps_their_speakers():
+    fast, accurate = quotes("none"), quotes("builtin")
+    assert not [q for q in fast if "the bill would fail" in q.content_text]
+    (found,) = [q for q in accurate if "the bill would fail" in q.content_text]
+    assert found.speaker.endswith("Lopez") and not found.direct
+    # the direct quotation is still Lopez's, as the rules resolved it
+    (said,) = [q for q in accurate if "raises taxes" in q.content_text]
+    assert said.direct and said.speaker.endswith("Lopez") and said.cue == "told"
+    for q in accurate:  # every quote points at its words
+        assert ARTICLE[q.content.start : q.content.end] == q.content_text
+
+
+def test_the_mode_is_off_by_default_and_versions_its_extractions():
+    from newsprism.extract import ExtractConfig
+
+    assert ExtractConfig().quote_encoder == "none"
+    assert ExtractConfig(quote_encoder="builtin").version != ExtractConfig(quote_encoder="none").version
