@@ -134,7 +134,6 @@ def build_model(frozen: int):
     class Tagger(nn.Module):
         def __init__(self):
             super().__init__()
-            self.frozen = frozen
             self.word, self.pos, self.segment = nn.Embedding(30522, 384), nn.Embedding(512, 384), nn.Embedding(2, 384)
             self.ln = nn.LayerNorm(384, eps=1e-12)
             self.layers = nn.ModuleList(Layer() for _ in range(6))

@@ -115,7 +115,7 @@ class EuropeanParse:
             if self.lang == "de":
                 for d in docs:
                     text = d.article.text[: self.extractor.config.max_parse_chars]
-                    d.tagged = tag_german(text, [(s, e) for s, e in d.article.sentences or sentence_spans(text, "de") if e <= len(text)])
+                    d.tagged = tag_german(text, sentences_within(d.article, text, "de"))
             return
         limit = self.extractor.config.max_parse_chars
         for d, parsed in zip(docs, nlp.pipe((d.article.text[:limit] for d in docs), batch_size=self.extractor.config.batch_size)):
@@ -132,6 +132,12 @@ class Found:
 
     def __call__(self, doc: ArticleDoc) -> None:
         setattr(doc.extraction, self.name, self.finder(doc))
+
+
+def sentences_within(article: Article, text: str, lang: str) -> list[tuple[int, int]]:
+    """The article's sentence spans (split here where it has none) that end inside ``text``, its text or a
+    prefix of it."""
+    return [(s, e) for s, e in article.sentences or sentence_spans(text, lang) if e <= len(text)]
 
 
 class EnglishQuotes:
@@ -153,8 +159,7 @@ class EnglishQuotes:
         self._tag(docs)
         encoder = self.extractor.encoder
         if encoder is not None:
-            texts = [(d.article.text, [(s, e) for s, e in d.article.sentences or sentence_spans(d.article.text, "en")
-                                       if e <= len(d.article.text)]) for d in docs]
+            texts = [(d.article.text, sentences_within(d.article, d.article.text, "en")) for d in docs]
             for d, (text, sentences), windows in zip(docs, texts, encoder.tag(texts, threads=self.extractor.encoder_threads)):
                 ex = d.extraction
                 ex.quotes = self.rules.with_encoded(text, windows, sentences, d.article.id, ex.entities, ex.quotes)

@@ -127,7 +127,8 @@ _WITH_KIN = r"\s+and\s+(?:his|her|their)\s+(?P<kin>\d+|two|three|four|five|six|s
 # Lines that are a page's furniture, not the report: a video list ("0:50 One dead after shooting"), related
 # links ("+ 1 dead, 1 wounded in Park Hill shooting", "RELATED: ..."): their counts are other incidents'
 _FURNITURE = re.compile(r"^[ \t]*(?:\d{1,2}:\d{2}\s|[+►•▶]|\[?(?:related|more from|read more|also read|also on|see also)\b).*$",
-                        re.I | re.M)# "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
+                        re.I | re.M)
+# "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:person|man|woman|victim|child|teen|teenager|boy|girl|student)\b[^.;]{0,120}?\b(?:has\s+died|died|dies)\b"
@@ -437,8 +438,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 break
     for m in _HEADLINE.finditer(text, low):
         add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
-    first_line = text.find("\n")
-    for m in _HEADLINE_TAIL.finditer(text[: first_line if first_line >= 0 else len(text)], low[: first_line if first_line >= 0 else len(text)]):
+    title_end = text.find("\n") if "\n" in text else len(text)
+    for m in _HEADLINE_TAIL.finditer(text[:title_end], low[:title_end]):
         add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
     _join_others(text, out, offset)
     _mark_tallies_and_deaths(text, out, offset)
@@ -529,7 +530,7 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
                 or re.search(r"\bdied\s+(?:shortly\s+|soon\s+)?after\s+$", text[left:start], _F)):
             # "taken to hospital, where he died", "the man injured last week died", "died shortly after he was taken
             # to hospital": one dead, not one hurt
-            out[k] = Quantity(q.span, q.text, q.kind, q.value, q.unit, "killed")
+            out[k] = replace(q, role="killed")
 
 
 def lead_order(quantities: list[Quantity]) -> list[Quantity]:
