@@ -276,7 +276,7 @@ def _cluster(store, config, rebuild: bool, progress: Progress | None, prefetch) 
             df = DocFreq()
     stream = StoryStream(config, None, df, new_story_id=store.new_story_id)
 
-    since = _window_start(store.first_unassigned_day(), config.window_days)
+    since = _window_start(store.first_unassigned_day(), config.reach_days)
     earlier = list(store.members_since(since))  # bounded by the window
     n_restore_chunks = -(-len(earlier) // CHUNK)
     chunks = itertools.chain(

@@ -20,6 +20,8 @@ from ..model import Article
 
 BUCKETS = 1 << 20
 TEXT_CHARS = 3000  # the lead carries the story; the tail is often site chrome
+RARE_PAIR = 8  # a full name in at most this many articles so far still finds candidates
+NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose every noun is capitalised
 
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:[.,]\d+)*", re.UNICODE)
 _CJK_RUN = re.compile(f"{HAN_CHAR}+")
@@ -72,16 +74,42 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def names(text: str, title: str = "") -> list[str]:
-    """Capitalised words (a cheap proxy for names of people and places) as lower-cased tokens.
+# Words that make a capitalised pair an outlet's masthead or page furniture, not a name in the story:
+# "Houston Chronicle", "Caption Close", "Facebook Twitter" recur across one site's unrelated pages.
+NOT_IN_NAMES = frozenset("""
+chronicle journal herald times post news tribune gazette insider record daily press telegraph star sun
+observer examiner register courier dispatch bulletin review sentinel standard mirror express reporter
+facebook twitter linkedin pinterest tumblr whatsapp instagram youtube reddit email e-mail print share
+caption close photo photos video videos image images gallery click subscribe newsletter newsletters sign
+advertisement anzeige enviar guardar compartir imprimir partager fermer chiudi didascalia
+related coverage copyright rights reserved terms privacy policy cookie cookies
+""".split())
+
+
+def name_tokens(text: str, title: str = "", full_names: bool = True) -> tuple[list[str], list[str]]:
+    """Capitalised words (a cheap proxy for names of people and places) as lower-cased tokens, and the
+    full names: adjacent capitalised words once each, in order ("Jose Junior Martinez" -> "jose junior",
+    "junior martinez"). One pass over the text for both (a second regex for the runs costs twice this).
 
     Scripts without capitals (Chinese) have no such cue: there the headline's character bigrams stand
-    in, since a Chinese headline is mostly the names of who, where and what.
+    in for names, since a Chinese headline is mostly the names of who, where and what.
     """
-    found = [w.lower() for w in _NAME.findall(text) if w.lower() not in NOT_NAMES]
+    found: list[str] = []
+    pairs: dict[str, None] = {}
+    prev, prev_end = None, -2
+    for m in _NAME.finditer(text):
+        w = m.group().lower()
+        if w in NOT_NAMES:
+            prev = None
+            continue
+        found.append(w)
+        if full_names and prev is not None and m.start() == prev_end + 1 and text[prev_end] == " " \
+                and w not in NOT_IN_NAMES and prev not in NOT_IN_NAMES:
+            pairs[f"{prev} {w}"] = None
+        prev, prev_end = w, m.end()
     for run in _CJK_RUN.findall(title):
         found.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
-    return found
+    return found, list(pairs)
 
 
 def canonical_number(n: str) -> str:
@@ -115,25 +143,31 @@ class DocFreq:
 Sparse = dict[int, float]
 
 
-def tfidf(toks: list[str], df: DocFreq) -> Sparse:
-    if not toks:
-        return {}
-    counts = Counter(map(bucket, toks))
-    keys = list(counts)
-    weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * df.idf(keys)
-    norm = float(np.sqrt((weights**2).sum())) or 1.0
-    return dict(zip(keys, (weights / norm).tolist()))
+def weigh_all(groups: tuple[Counter, ...], extra: list[int], df: DocFreq) -> tuple:
+    """Each group of bucket counts as unit-length TF-IDF weights, and the document frequencies of the
+    ``extra`` buckets: one trip into numpy for all of an article's vectors (small arrays cost their calls)."""
+    sizes = [len(g) for g in groups]
+    keys = [k for g in groups for k in g]
+    n = len(keys)
+    if not n and not extra:
+        return (*({} for _ in groups), [])
+    counts = df.counts[np.asarray(keys + extra, dtype=np.int64)]
+    tf = np.fromiter((c for g in groups for c in g.values()), dtype=np.float64, count=n)
+    w = (1.0 + np.log(tf)) * (np.log((df.n_docs + 1.0) / (counts[:n] + 1.0)) + 1.0)
+    out: list = []
+    start = 0
+    for size in sizes:
+        seg = w[start : start + size]
+        norm = float(np.sqrt(seg @ seg)) or 1.0
+        out.append(dict(zip(keys[start : start + size], (seg / norm).tolist())) if size else {})
+        start += size
+    return (*out, counts[n:].tolist())
 
 
 def dot(a: Sparse, b: Sparse) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
     total = 0.0
-    for k, v in a.items():
-        w = get(k)
-        if w is not None:
-            total += v * w
+    for k in a.keys() & b.keys():  # the shared keys, found in C: a third faster than a lookup per key
+        total += a[k] * b[k]
     return total
 
 
@@ -146,8 +180,10 @@ class ArticleRep:
     title_vec: Sparse
     name_vec: Sparse
     nums: set[str]
+    pairs: dict[int, int]  # full-name bucket -> how many articles seen so far carry it (this one included)
     emb: np.ndarray | None
     top_terms: list[int]  # the article's most specific buckets, for candidate retrieval
+    name_terms: list[int] = field(default_factory=list)  # its rare full names: they reach further back
 
 
 def article_day(article: Article) -> int | None:
@@ -174,12 +210,19 @@ def represent(article: Article, df: DocFreq, emb: np.ndarray | None, learn: bool
     """``body=False`` for pages whose text is shared boilerplate: only the headline describes them."""
     text = article.text[:TEXT_CHARS] if body or not article.title else ""
     title = article.title or ""
-    toks = tokens(f"{title}\n{text}")
-    name_toks = names(f"{title}\n{text}", title or (text[:60] if _CJK_RUN.search(text[:60]) else ""))
+    both = f"{title}\n{text}"
+    toks = tokens(both)
+    # Full names are adjacent capitals; German capitalises every noun ("Ihre Zustimmung"), so not there.
+    name_toks, found = name_tokens(both, title or (text[:60] if _CJK_RUN.search(text[:60]) else ""),
+                                   full_names=article.lang not in NOUN_CAPITALS)
+    pair_buckets = list(dict.fromkeys(bucket("pair:" + p) for p in found))
+    word_counts = Counter(map(bucket, toks))
+    name_counts = Counter(bucket("name:" + n) for n in name_toks)
     if learn:
-        df.add(set(map(bucket, toks)) | {bucket("name:" + n) for n in name_toks})
-    text_vec = tfidf(toks, df)
-    name_vec = tfidf(["name:" + n for n in name_toks], df)
+        df.add(word_counts.keys() | name_counts.keys() | set(pair_buckets))
+    title_counts = Counter(map(bucket, tokens(title))) if title else Counter()
+    text_vec, name_vec, title_vec, pair_df = weigh_all((word_counts, name_counts, title_counts), pair_buckets, df)
+    pairs = dict(zip(pair_buckets, pair_df))
     # Names also find candidates: across languages they are often the only shared words.
     top = sorted(text_vec, key=text_vec.__getitem__, reverse=True)[:top_k]
     top += sorted(name_vec, key=name_vec.__getitem__, reverse=True)[: top_k // 2]
@@ -188,11 +231,13 @@ def represent(article: Article, df: DocFreq, emb: np.ndarray | None, learn: bool
         day=article_day(article),
         lang=article.lang,
         text_vec=text_vec,
-        title_vec=tfidf(tokens(title), df) if title else {},
+        title_vec=title_vec,
         name_vec=name_vec,
-        nums=numbers(f"{title}\n{text}"),
+        nums=numbers(both),
+        pairs=pairs,
         emb=emb,
         top_terms=top,
+        name_terms=[b for b in pair_buckets if pairs[b] <= RARE_PAIR][:top_k],  # the lead's first
     )
 
 
@@ -204,6 +249,7 @@ class StoryRep:
     name_sum: Sparse = field(default_factory=dict)
     norms: dict[str, float] = field(default_factory=lambda: {"text": 0.0, "title": 0.0, "name": 0.0})
     nums: dict[str, int] = field(default_factory=dict)
+    pairs: dict[int, int] = field(default_factory=dict)  # full-name bucket -> members carrying it
     emb_sum: np.ndarray | None = None
     days: set[int] = field(default_factory=set)  # distinct days: a story spans few
     langs: set[str] = field(default_factory=set)
@@ -214,12 +260,15 @@ class StoryRep:
     def add(self, rep: ArticleRep) -> None:
         for key, vec, total in (("text", rep.text_vec, self.text_sum), ("title", rep.title_vec, self.title_sum),
                                 ("name", rep.name_vec, self.name_sum)):
-            # |c + v|^2 = |c|^2 + 2 c.v + |v|^2, kept incrementally so cosine to the centroid is one dot product.
-            self.norms[key] += 2 * dot(total, vec) + sum(v * v for v in vec.values())
+            # |c + v|^2 = |c|^2 + 2 c.v + |v|^2 (1: TF-IDF vectors are unit length), kept incrementally so
+            # cosine to the centroid is one dot product.
+            self.norms[key] += 2 * dot(total, vec) + (1.0 if vec else 0.0)
             for k, v in vec.items():
                 total[k] = total.get(k, 0.0) + v
         for n in rep.nums:
             self.nums[n] = self.nums.get(n, 0) + 1
+        for b in rep.pairs:
+            self.pairs[b] = self.pairs.get(b, 0) + 1
         if rep.emb is not None:
             self.emb_sum = rep.emb.copy() if self.emb_sum is None else self.emb_sum + rep.emb
             self.mean = self.emb_sum / max(float(np.sqrt(self.emb_sum @ self.emb_sum)), 1e-9)
@@ -231,7 +280,8 @@ class StoryRep:
         self.size += 1
 
 
-FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size", "emb_names", "emb_text")
+FEATURES = ("text", "title", "names", "numbers", "emb", "emb_xling", "log_days", "undated", "log_size", "emb_names", "emb_text", "full_name", "full_names", "full_name_days")
+NAMED_FEATURES = ("full_name", "full_names", "full_name_days")  # the named model's own (online.py)
 
 
 def features(rep: ArticleRep, story: StoryRep) -> list[float]:
@@ -239,7 +289,7 @@ def features(rep: ArticleRep, story: StoryRep) -> list[float]:
         norm = story.norms[key]
         return dot(vec, total) / math.sqrt(norm) if norm > 0 and vec else 0.0
 
-    shared = sum(1 for n in rep.nums if n in story.nums)
+    shared = len(rep.nums & story.nums.keys())
     emb = 0.0
     mean = story.mean
     if rep.emb is not None and mean is not None:
@@ -252,6 +302,14 @@ def features(rep: ArticleRep, story: StoryRep) -> list[float]:
         log_days, undated = 0.0, 1.0
     text, names = cos(rep.text_vec, story.text_sum, "text"), cos(rep.name_vec, story.name_sum, "name")
     same_lang_emb = 0.0 if xling else emb
+    # A full name the story owns: of the earlier articles carrying it, the share in this story (1.0: a
+    # name only this story's reports have used). Stories grow, so a count of carriers would not do.
+    owned, n_owned = 0.0, 0
+    if rep.pairs and story.pairs:
+        for b in rep.pairs.keys() & story.pairs.keys():
+            share = min(1.0, story.pairs[b] / max(1, rep.pairs[b] - 1))
+            owned = max(owned, share)
+            n_owned += share >= 0.5
     return [
         text,
         cos(rep.title_vec, story.title_sum, "title"),
@@ -266,4 +324,7 @@ def features(rep: ArticleRep, story: StoryRep) -> list[float]:
         # embeddings see the topic, not the incident
         same_lang_emb * names,
         same_lang_emb * text,
+        owned,
+        math.log1p(n_owned),
+        owned * log_days,  # a follow-up weeks later shares the names, not the words of the day
     ]

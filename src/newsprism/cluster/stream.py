@@ -20,7 +20,7 @@ class Assignment:
     article_id: str
     story_id: int
     score: float
-    method: str  # "joined" | "new" | "duplicate"
+    method: str  # "joined" | "joined by name" | "new" | "duplicate"
     links: tuple[Link, ...] = ()
 
 
@@ -72,13 +72,13 @@ class StoryStream:
             self.clusterer.add(sid, rep)
             result = Assignment(article.id, sid, link.score, "duplicate", (link,))
         else:
-            sid, score, is_new = self.clusterer.assign(rep)
+            sid, score, how = self.clusterer.assign(rep)
             links = (link,) if link is not None else ()
-            if not is_new and emb is not None:
+            if how != "new" and emb is not None:
                 translation = self.dedup.translation(article.id, article.lang, rep.nums, emb,
                                                      self._members.get(sid, []))
                 links = links + ((translation,) if translation else ())
-            result = Assignment(article.id, sid, score, "new" if is_new else "joined", links)
+            result = Assignment(article.id, sid, score, how, links)
         self.dedup.add(article)
         self._remember(article, sid, rep, title_toks)
         return result
