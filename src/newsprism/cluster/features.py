@@ -135,10 +135,6 @@ class DocFreq:
             self.counts[np.fromiter(buckets, dtype=np.int64)] += 1
         self.n_docs += 1
 
-    def idf(self, buckets: list[int]) -> np.ndarray:
-        df = self.counts[np.asarray(buckets, dtype=np.int64)]
-        return np.log((self.n_docs + 1.0) / (df + 1.0)) + 1.0
-
 
 Sparse = dict[int, float]
 

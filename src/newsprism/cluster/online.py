@@ -1,8 +1,8 @@
 """Streaming story clustering: each article joins the best-scoring active story, or opens a new one.
 
 Candidates are the active stories (grown within ``reach_days`` of the article) that share one of the
-article's most specific terms or rare full names, plus the nearest few by sentence embedding (which is how an article
-in another language finds its story). A logistic model over the features in ``features.py`` scores
+article's most specific terms or rare full names, plus the nearest few by sentence embedding (which is
+how an article in another language finds its story). A logistic model over the features in ``features.py`` scores
 each candidate; the article joins the best one if its score clears the threshold. Weights and
 threshold are learned on dev data (``train/clusterer.py``) and shipped as a versioned configuration.
 
@@ -95,9 +95,6 @@ class OnlineClusterer:
         self.retired: list[int] = []  # stories the last sweeps dropped, for the caller to forget too
 
     # --- scoring --------------------------------------------------------------------------------
-
-    def score(self, rep: ArticleRep, story: StoryRep) -> float:
-        return self.explain(rep, story)[0]
 
     def explain(self, rep: ArticleRep, story: StoryRep) -> tuple[float, str]:
         """The join probability, and which model gave it ("named", "first", or "late": a story past the
