@@ -295,10 +295,10 @@ def test_a_follow_up_weeks_later_joins_on_a_full_name_and_nothing_else_does():
     from newsprism.cluster.features import represent
 
     story = stream.clusterer.stories[first.story_id]
-    rep = stream.clusterer  # the decision is the named model's: it can say so
+    clusterer = stream.clusterer  # the decision is the named model's: it can say so
     probe = represent(_report("Lee case", "Tyshawn Lee, Auburn Gresham.", "2015-12-15"), stream.df, None, learn=False)
-    assert rep.explain(probe, story)[1] == "named"  # as `newsprism story` shows: "joined by name"
+    assert clusterer.explain(probe, story)[1] == "named"  # as `newsprism story` shows: "joined by name"
     # the same words without a name: past the first model's window, no join at any score
     unnamed = represent(_report("Boy, 9, shot dead in alley", "A boy, 9, was shot dead in an alley on Monday.", "2016-01-20"),
                         stream.df, None, learn=False)
-    assert rep.explain(unnamed, story) == (0.0, "late")
+    assert clusterer.explain(unnamed, story) == (0.0, "late")

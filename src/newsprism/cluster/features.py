@@ -209,9 +209,9 @@ def represent(article: Article, df: DocFreq, emb: np.ndarray | None, learn: bool
     both = f"{title}\n{text}"
     toks = tokens(both)
     # Full names are adjacent capitals; German capitalises every noun ("Ihre Zustimmung"), so not there.
-    name_toks, found = name_tokens(both, title or (text[:60] if _CJK_RUN.search(text[:60]) else ""),
-                                   full_names=article.lang not in NOUN_CAPITALS)
-    pair_buckets = list(dict.fromkeys(bucket("pair:" + p) for p in found))
+    name_toks, full = name_tokens(both, title or (text[:60] if _CJK_RUN.search(text[:60]) else ""),
+                                  full_names=article.lang not in NOUN_CAPITALS)
+    pair_buckets = list(dict.fromkeys(bucket("pair:" + p) for p in full))  # (two names may share a bucket)
     word_counts = Counter(map(bucket, toks))
     name_counts = Counter(bucket("name:" + n) for n in name_toks)
     if learn:
