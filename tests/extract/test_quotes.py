@@ -265,3 +265,16 @@ def test_a_paragraph_a_colon_hands_over_is_the_words_of_whom_the_line_names():
     ex = extract(text)
     assert by_content(ex, "very dumb political").speaker == "Paul Okafor"
     assert not any("fire station" in q.content_text for q in ex.quotes)  # a list, not someone's words
+
+
+def test_words_inside_a_clause_said_are_not_a_quote_of_their_own():
+    ex = extract("The governor said she thinks the river defences are strongest when towns pay for them together. "
+                 "Marta Llorens said the council had drawn the districts by adding a few poorer streets to richer ones.\n")
+    contents = sorted(q.content_text for q in ex.quotes)
+    assert contents == ["she thinks the river defences are strongest when towns pay for them together",
+                        "the council had drawn the districts by adding a few poorer streets to richer ones"]
+
+
+def test_a_named_person_s_words_reported_inside_another_s_stay():
+    ex = extract("Rafael Ortiz told Ines Baro she should \"keep the minutes quiet\" before the hearing, the indictment said.\n")
+    assert any(q.speaker == "Rafael Ortiz" for q in ex.quotes)
