@@ -278,3 +278,17 @@ def test_words_inside_a_clause_said_are_not_a_quote_of_their_own():
 def test_a_named_person_s_words_reported_inside_another_s_stay():
     ex = extract("Rafael Ortiz told Ines Baro she should \"keep the minutes quiet\" before the hearing, the indictment said.\n")
     assert any(q.speaker == "Rafael Ortiz" for q in ex.quotes)
+
+
+def test_one_quotation_claimed_by_two_cues_is_one_quote():
+    ex = extract("Tomas Reyes said he hopes the strike sends a message that \"the docks will not be run from a spreadsheet.\"\n")
+    assert len(ex.quotes) == 1
+    assert (ex.quotes[0].speaker, ex.quotes[0].cue) == ("Tomas Reyes", "said")
+    assert ex.quotes[0].content_text.startswith("he hopes the strike sends a message")
+
+
+def test_a_short_quotation_that_goes_on_after_its_speaker_is_one_statement():
+    ex = extract("The vote was close.\n\n\"It's heartbreaking,\" Reyes said. \"The port has to learn to listen to the people "
+                 "who work in it.\"\n\nOthers disagreed.\n")
+    q = by_content(ex, "heartbreaking")
+    assert q.direct and q.content_text.endswith("who work in it.")

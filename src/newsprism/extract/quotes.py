@@ -33,6 +33,7 @@ STRONG_CUES = frozenset("say tell add state announce report claim argue insist e
 # Doubled apostrophes (''...'', ``...'') are how the New York Times archive and TeX-style text mark quotes.
 QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]"
                          r"|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
+OPENING_MARKS, CLOSING_MARKS = frozenset("\"“«„"), frozenset("\"”»“")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
 RELATIVE_PRONOUNS = frozenset("who which that".split())
@@ -444,7 +445,8 @@ class SpacyQuotes:
         if content is None or content[1] - content[0] < 8:
             return None
         if not direct:
-            direct = any(_overlap(s, content) >= 0.5 * (content[1] - content[0]) for s in segments)
+            direct = any(_overlap(s, content) >= 0.5 * (content[1] - content[0]) for s in segments) \
+                or _wrapped(text, *content)
         speaker_words = text[sp_start:sp_end]
         speaker, kind = resolver.resolve(speaker_words, sp_start, sp_end)
         cue = "according to" if according else tok.text
@@ -477,9 +479,17 @@ def _other_content(tok, comp, lemma, off: int, text: str) -> tuple[tuple[int, in
     return _trim(text, o0, max([o1] + [_subtree_span(c, off)[1] for c in rest])), None
 
 
+def _wrapped(text: str, start: int, end: int) -> bool:
+    """Whether a clause said stands between quotation marks ('"It's heartbreaking," Ryan said'): a quotation
+    too short to be a passage of its own (quote_segments wants four words) but the speaker's words."""
+    return text[start - 1 : start] in OPENING_MARKS and text[end : end + 2].lstrip(",.!?")[:1] in CLOSING_MARKS
+
+
 def _mixed(seg: tuple[int, int], content: tuple[int, int]) -> bool:
-    """Whether a quoted passage is a phrase inside the content rather than the content."""
-    return content[0] <= seg[0] and seg[1] <= content[1] and seg[1] - seg[0] < MIXED * (content[1] - content[0])
+    """Whether a quoted passage is a phrase inside the content rather than the content. The passage may
+    end a character after the clause: the full stop inside the marks ('that "... good night."'), which the
+    parse hangs on the main verb."""
+    return content[0] <= seg[0] and seg[1] <= content[1] + 1 and seg[1] - seg[0] < MIXED * (content[1] - content[0])
 
 
 def _between_quotes(gap: str) -> str:
@@ -524,8 +534,10 @@ def _subject(tok) -> tuple[object | None, bool]:
 
 
 def _one_each(quotes: list[Quote]) -> list[Quote]:
-    """One quote for each speaker's words: "when pressed, she replied, '...'" gives two cues the same
-    speaker and content; a speech verb ("replied") is kept over another cue ("pressed")."""
+    """One quote for each stretch of words: "when pressed, she replied, '...'" gives two cues the same
+    speaker and content, and "Mulgrew said he hopes ... that '...'" two cues and speakers one quotation
+    (both his); a speech verb ("replied", "said") is kept over another cue ("pressed", "hopes"), else the
+    first."""
 
     def speech(q: Quote) -> tuple[bool, bool]:
         lemma = CUE_FORMS.get(q.cue.lower())
@@ -533,7 +545,7 @@ def _one_each(quotes: list[Quote]) -> list[Quote]:
 
     best: dict[tuple, Quote] = {}
     for q in quotes:
-        key = (q.content.start, q.content.end, q.speaker_span.start if q.speaker_span else None)
+        key = (q.content.start, q.content.end)
         if key not in best or speech(q) > speech(best[key]):
             best[key] = q
     return sorted(best.values(), key=lambda q: q.span.start)
@@ -543,13 +555,13 @@ def _outermost(quotes: list[Quote]) -> list[Quote]:
     """Without the quotes whose content lies inside another's: in "Clinton said she thinks America is
     strongest ..." the words are Clinton's "she thinks ...", not "America is strongest ..." on its own, and
     in "Grassley said developers had drawn the areas by adding a few low-income communities" nobody said
-    "a few low-income communities" (PolNeAR dev: 161 such quotes, 29 annotated). A quotation stays, and so
-    does a person's speech another reports ("Stone told Credico he should ..., the indictment said")."""
+    "a few low-income communities" (PolNeAR dev: 161 such quotes, 29 annotated). A person's speech that
+    someone else reports stays ("Stone told Credico he should ..., the indictment said")."""
     def inside(q: Quote, o: Quote) -> bool:
         return o.content.start <= q.content.start and q.content.end <= o.content.end \
             and o.content.end - o.content.start > q.content.end - q.content.start
 
-    return [q for q in quotes if q.direct or not any(
+    return [q for q in quotes if not any(
         inside(q, o) and not (q.speaker_kind == "person" and q.speaker != o.speaker) for o in quotes)]
 
 
