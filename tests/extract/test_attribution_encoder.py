@@ -94,3 +94,21 @@ def test_the_mode_is_off_by_default_and_versions_its_extractions():
 
     assert ExtractConfig().quote_encoder == "none"
     assert ExtractConfig(quote_encoder="builtin").version != ExtractConfig(quote_encoder="none").version
+
+
+def test_a_marked_part_of_a_quotation_the_rules_found_whole_takes_the_whole():
+    """'"A," Reyes said. "B."': the encoder often marks A alone; the rules' quotation runs on to B."""
+    from newsprism.extract import Extractor
+    from newsprism.extract.quotes import SpacyQuotes
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    text = ("The vote was close.\n\n\"The port has to listen,\" Tomas Reyes said. \"The people who work in it know "
+            "where the cranes should go.\"\n")
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    ex = next(Extractor().run([art]))
+    first = text.index("The port")
+    window = [Mark("CONTENT", first, first + len("The port has to listen")), Mark("SOURCE", text.index("Tomas"), text.index(" said"))]
+    (q,) = SpacyQuotes.with_encoded(text, [window], art.sentences, art.id, ex.entities, ex.quotes)
+    assert (q.speaker, q.direct) == ("Tomas Reyes", True)
+    assert q.content.start == first and text[q.content.end - 10 : q.content.end] == "should go."

@@ -282,7 +282,8 @@ class SpacyQuotes:
     def with_encoded(text: str, windows, sentences: list[tuple[int, int]], article_id: str, entities: list[Entity],
                      quotes: list[Quote]) -> list[Quote]:
         """The accurate mode: the contents the attribution encoder (attribution_encoder.py) marks lead, with
-        its bounds. A marked content's speaker is that of the quote found so far it overlaps most (the rules
+        its bounds, save that a quotation the rules found whole ('"A," she said. "B."', where the encoder marks
+        A alone) runs as far as theirs (PolNeAR dev content F1 0.745 -> 0.757). A marked content's speaker is that of the quote found so far it overlaps most (the rules
         resolve speakers better), else the SOURCE marked nearest it in its sentences, else in its window (on
         PolNeAR dev the sentence's source is right 0.63 of the time, the window's nearest 0.50); a content
         with neither is no one's. Quotes found so far that overlap no marked content stay."""
@@ -298,9 +299,13 @@ class SpacyQuotes:
                     continue
                 near = lambda x: min(abs(x.start - ce), abs(cs - x.end))  # noqa: E731
                 over = [q for q in quotes if q.speaker and _overlap((cs, ce), (q.content.start, q.content.end))]
+                if any(o.content.start <= cs and ce <= o.content.end for o in out):
+                    continue  # a part of a quotation already taken whole (below)
                 if over:
                     q = max(over, key=lambda q: _overlap((cs, ce), (q.content.start, q.content.end)))
                     speaker, speaker_span, kind, cue = q.speaker, q.speaker_span, q.speaker_kind, q.cue
+                    if q.direct:
+                        cs, ce = min(cs, q.content.start), max(ce, q.content.end)
                 elif sources:
                     own = [i for i, (a, z) in enumerate(sentences) if a < ce and cs < z]
                     bounds = (sentences[own[0]][0], sentences[own[-1]][1]) if own else (cs, ce)
