@@ -112,3 +112,18 @@ def test_a_marked_part_of_a_quotation_the_rules_found_whole_takes_the_whole():
     (q,) = SpacyQuotes.with_encoded(text, [window], art.sentences, art.id, ex.entities, ex.quotes)
     assert (q.speaker, q.direct) == ("Tomas Reyes", True)
     assert q.content.start == first and text[q.content.end - 10 : q.content.end] == "should go."
+
+
+def test_a_marked_content_s_speaker_is_the_source_its_cue_goes_with():
+    """Two sources marked in the sentence: the content's is the one beside the cue, not the one nearest it."""
+    from newsprism.extract.quotes import SpacyQuotes
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    text = "\"We will reopen the harbour in May,\" Ana Ruiz heard the mayor tell reporters.\n"
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    at = text.index
+    window = [Mark("CONTENT", 1, at(",\"")), Mark("SOURCE", at("Ana Ruiz"), at(" heard")),
+              Mark("SOURCE", at("the mayor"), at(" tell")), Mark("CUE", at("tell"), at(" reporters"))]
+    (q,) = SpacyQuotes.with_encoded(text, [window], art.sentences, art.id, [], [])
+    assert text[q.speaker_span.start : q.speaker_span.end] == "the mayor"
