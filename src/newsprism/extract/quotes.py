@@ -299,10 +299,10 @@ class SpacyQuotes:
                 cs, ce = _trim(text, m.start, m.end) if m.label == "CONTENT" else (0, 0)
                 if ce - cs < ENCODED_MIN_CHARS:
                     continue
-                near = lambda x: min(abs(x.start - ce), abs(cs - x.end))  # noqa: E731
-                over = [q for q in quotes if q.speaker and _overlap((cs, ce), (q.content.start, q.content.end))]
                 if any(o.content.start <= cs and ce <= o.content.end for o in out):
                     continue  # a part of a quotation already taken whole (below)
+                near = lambda x: min(abs(x.start - ce), abs(cs - x.end))  # noqa: E731
+                over = [q for q in quotes if q.speaker and _overlap((cs, ce), (q.content.start, q.content.end))]
                 if over:
                     q = max(over, key=lambda q: _overlap((cs, ce), (q.content.start, q.content.end)))
                     speaker, speaker_span, kind, cue = q.speaker, q.speaker_span, q.speaker_kind, q.cue
