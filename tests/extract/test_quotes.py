@@ -292,3 +292,10 @@ def test_a_short_quotation_that_goes_on_after_its_speaker_is_one_statement():
                  "who work in it.\"\n\nOthers disagreed.\n")
     q = by_content(ex, "heartbreaking")
     assert q.direct and q.content_text.endswith("who work in it.")
+
+
+def test_a_quotation_over_two_paragraphs_in_straight_marks_is_one():
+    ex = extract("The dockers met on Friday.\n\n\"We will keep the cranes running through the winter. Nobody will be sent home.\n\n"
+                 "\"The port belongs to the people who work in it,\" Tomas Reyes said.\n")
+    q = by_content(ex, "cranes running")
+    assert q.speaker == "Tomas Reyes" and q.content_text.rstrip(",").endswith("who work in it")

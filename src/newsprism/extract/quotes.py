@@ -31,8 +31,10 @@ predict caution signal point demand threaten propose recommend retort
 STRONG_CUES = frozenset("say tell add state announce report claim argue insist explain note warn write declare".split())
 # Straight quotes pair within a paragraph only: one stray mark must not shift every pairing after it.
 # Doubled apostrophes (''...'', ``...'') are how the New York Times archive and TeX-style text mark quotes.
-QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»|„([^“”]{3,}?)[“”]"
-                         r"|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
+# A quotation over several paragraphs opens each of them and closes only the last ('"A\n\n"B."'): with
+# straight marks, which cannot tell opening from closing, that is a paragraph left open before one that opens.
+QUOTE_PAIRS = re.compile(r"“([^”]{3,}?)”|\"((?:[^\"\n]{3,}\n+\")+[^\"\n]{3,}?)\"|\"([^\"\n]{3,}?)\"|«([^»]{3,}?)»"
+                         r"|„([^“”]{3,}?)[“”]|(?:''|``)((?:(?!'')[^\n]){3,}?)''")
 OPENING_MARKS, CLOSING_MARKS = frozenset("\"“«„"), frozenset("\"”»“")
 PRONOUNS_PERSON = frozenset("he she him her i we".split())
 PRONOUNS_ORG = frozenset("it they".split())
@@ -70,7 +72,7 @@ def quote_segments(text: str) -> list[tuple[int, int]]:
     """Character spans of quoted passages (inside the marks)."""
     out = []
     for m in QUOTE_PAIRS.finditer(text):
-        g = next(i for i in range(1, 6) if m.group(i) is not None)
+        g = next(i for i in range(1, 7) if m.group(i) is not None)
         if len(m.group(g).split()) >= 4:  # a quoted phrase ("high vigilance", a title) is a term, not speech
             out.append((m.start(g), m.end(g)))
     return out
