@@ -72,7 +72,7 @@ def quote_segments(text: str) -> list[tuple[int, int]]:
     """Character spans of quoted passages (inside the marks)."""
     out = []
     for m in QUOTE_PAIRS.finditer(text):
-        g = next(i for i in range(1, 7) if m.group(i) is not None)
+        g = m.lastindex  # each alternative has one group: the one that matched
         if len(m.group(g).split()) >= 4:  # a quoted phrase ("high vigilance", a title) is a term, not speech
             out.append((m.start(g), m.end(g)))
     return out
@@ -303,7 +303,7 @@ class SpacyQuotes:
                     continue
                 if any(o.content.start <= cs and ce <= o.content.end for o in out):
                     continue  # a part of a quotation already taken whole (below)
-                near = lambda x: min(abs(x.start - ce), abs(cs - x.end))  # noqa: E731
+                near = lambda x: _apart(x, cs, ce)  # noqa: E731
                 over = [q for q in quotes if q.speaker and _overlap((cs, ce), (q.content.start, q.content.end))]
                 if over:
                     q = max(over, key=lambda q: _overlap((cs, ce), (q.content.start, q.content.end)))
@@ -315,8 +315,7 @@ class SpacyQuotes:
                     bounds = (sentences[own[0]][0], sentences[own[-1]][1]) if own else (cs, ce)
                     pool = [x for x in sources if bounds[0] <= x.start < bounds[1]] or sources
                     anchor = min((c for c in cues if bounds[0] <= c.start < bounds[1]), key=near, default=None)
-                    beside = lambda x: min(abs(x.start - anchor.end), abs(anchor.start - x.end))  # noqa: E731
-                    src = min(pool, key=beside if anchor else near)
+                    src = min(pool, key=(lambda x: _apart(x, anchor.start, anchor.end)) if anchor else near)
                     speaker, kind = resolver.resolve(text[src.start : src.end], src.start, src.end)
                     speaker_span = Span(article_id, src.start, src.end)
                     cue = text[(c := min(cues, key=near)).start : c.end] if cues else ""
@@ -489,6 +488,12 @@ def _other_content(tok, comp, lemma, off: int, text: str) -> tuple[tuple[int, in
     rest = [c for c in tok.children if c.i > obj.i and c.dep_ in OBJECT_COMPLEMENTS]
     o0, o1 = _subtree_span(obj, off)
     return _trim(text, o0, max([o1] + [_subtree_span(c, off)[1] for c in rest])), None
+
+
+def _apart(mark, start: int, end: int) -> int:
+    """How far a mark lies from the span [start, end): from its start to the span's end or from the span's
+    start to its end, the nearer."""
+    return min(abs(mark.start - end), abs(start - mark.end))
 
 
 def _wrapped(text: str, start: int, end: int) -> bool:
