@@ -65,7 +65,6 @@ def test_the_shipped_file_labels_as_the_trained_model_does(tmp_path):
     model.load_base(load_file(str(base_dir() / "model.safetensors")))
     torch.nn.init.normal_(model.head.weight, std=0.1)  # an untrained head: labels that vary piece to piece
     export(model, tmp_path)
-    (tmp_path / "meta.json").write_text('{"layers": [0], "frozen": 0}')
     shipped = AttributionEncoder(tmp_path)
     text = "The mayor said on Tuesday that the bridge would reopen in May, after repairs to its deck."
     ids, mask = padded([windows(shipped.tokenizer, text, [(0, len(text))])[0][0]], shipped.cls, shipped.sep)

