@@ -152,7 +152,7 @@ def test_one_person_in_more_phrasings():
     assert counts("A 19-year-old man was shot in the side and listed in critical condition.") == {"injured": 1.0}
     assert counts("Police: Vortex gunman in custody") == {"arrested": 1.0}
     assert counts("Man wanted in Sunday shooting surrenders after a video surfaces") == {"arrested": 1.0}
-    assert counts("Woman fatally shot after hike, man arrested\nThe hike began at noon.") == {"arrested": 1.0}
+    assert counts("Woman fatally shot after hike, man arrested\nThe hike began at noon.") == {"killed": 1.0, "arrested": 1.0}
     # the one injured who then died is one dead, not one hurt
     assert counts("The 20-year-old man injured in a shooting last week died from his injuries Sunday.") == {"killed": 1.0}
     assert counts("The boy died shortly after he was transported to a local hospital.") == {"killed": 1.0}
@@ -168,3 +168,51 @@ def test_other_incidents_and_page_furniture_are_no_toll():
     assert counts("A boy, 2, shot himself. In 2015, at least four kids died in Harris County in accidental shootings.") == {}
     assert counts("Officer shot in Elm Street stop\n\n0:50 One dead after shooting involving officer\n") == {}
     assert counts("MORE FROM WAVE3.COM\n\n+ 1 dead, 1 wounded in Park Hill shooting\n") == {}
+
+
+def test_round_four_phrasings():
+    """Phrasings the fourth round of figure rules reads (GVA test3's errors, reworded here)."""
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    # counts with the people listed between the number and the verb, or a part named from a group
+    assert counts("Two victims, a 30-year-old man and a 41-year-old woman, were taken to a hospital.") == {"injured": 2.0}
+    assert counts("All four victims -- a girl shot in the hand, two men and a woman -- were taken to hospitals.") == {"injured": 4.0}
+    assert counts("All three of the wounded were taken to a hospital.") == {}  # ("the wounded" names nobody counted)
+    assert counts("All three of the victims were taken to a hospital in stable condition.") == {"injured": 3.0}
+    assert counts("One of the four people shot and killed Monday was a teacher.") == {"killed": 4.0}
+    assert counts("One of the two victims died at the scene.") == {"killed": 1.0}
+    assert counts("2 men, 1 woman found shot to death in a parked car") == {"killed": 3.0}
+    assert counts("The gunman, who killed 12 and injured 30 at a concert, was shot by police.") == {"killed": 12.0, "injured": 30.0}
+    assert counts("A fire that claimed two lives is under investigation.") == {"killed": 2.0}
+    assert counts("Deputies found three bodies in the house.") == {"killed": 3.0}
+    # a part of the count before it never leads; a lower bound never contradicts
+    assert counts("Six people shot near a park, three in critical condition") == {}
+    q = [x for x in find_quantities("Police said three of the men suffered minor injuries.", "a") if x.kind == "people"]
+    assert [(x.value, x.unit) for x in q] == [(3.0, AT_LEAST)]
+    # one person: an age in words, a headline's "fatally shot" or "suffers", "Arrest made", a jail
+    assert counts("Six-year-old wounded in a drive-by shooting\nMore text.") == {"injured": 1.0}
+    assert counts("Teen fatally shot outside a gas station\nMore text.") == {"killed": 1.0}
+    assert counts("Driver suffers gunshot wound in road rage incident\nMore text.") == {"injured": 1.0}
+    assert counts("Arrest made in Elm Street shooting\nMore text.") == {"arrested": 1.0}
+    assert counts("No arrest has been made.") == {"arrested": 0.0}  # (a zero, not one)
+    assert counts("The 30-year-old suspect, of Salem, was taken to the Marion County Jail.") == {"arrested": 1.0}
+    assert counts("Officers found 19-year-old Dana Smith of Reno shot to death.") == {"killed": 1.0}
+    assert counts("A deputy took Smith into custody.") == {"arrested": 1.0}
+    assert counts("The girl, whose name was not released, was taken to the hospital with a minor wound.") == {"injured": 1.0}
+    assert counts("The man suffered only minor injuries.") == {"injured": 1.0}
+    # zeros: "so far" is this incident's; a suspect not yet caught
+    assert counts("So far, no one has been arrested.") == {"arrested": 0.0}
+    assert counts("The shooter ran off and has not been taken into custody.") == {"arrested": 0.0}
+    # the same people counted again: the hurt who then died, "the victim" where one person was killed
+    assert counts("A woman was rushed to the hospital in critical condition. She died early Monday.") == {"killed": 1.0}
+    assert counts("Two people were taken to hospitals with gunshot wounds. Police said the two died overnight.") == {"killed": 2.0}
+    assert counts("Man shot and killed in Elm Park\nMedics took the victim to the County Medical Center.") == {"killed": 1.0}
+    assert counts("A man was killed Friday. Another man was taken to the hospital.") == {"killed": 1.0, "injured": 1.0}
+    # the victims told of as hurt, as many as were shot (a lower bound), unless someone died
+    assert counts("Four shot at a block party\nThe victims were taken to hospitals and are expected to recover.") == {"injured": 4.0}
+    assert counts("Four people were shot, one fatally. The victims were taken to hospitals.") == {}
+    # no toll: a plan, a statistic over years, another incident the report recalls
+    assert counts("He helped plan the murder of his business partner.") == {}
+    assert counts("At least 80 children were killed in such accidents between January 2013 and March 2014.") == {}
+    assert counts("The shots began after a man was shot dead on Main Street last month.") == {}

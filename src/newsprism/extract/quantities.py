@@ -37,8 +37,12 @@ ROLES = {
 _Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
 _WHO = r"(?:(?:(?:other|more|additional|young|innocent|shooting|stabbing|gunshot)\s+){0,2}(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|members(?:\s+of\s+(?:the\s+same\s+|a\s+|one\s+|his\s+|her\s+|their\s+)?(?:family|household))?|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|more))"
-_AGE = r"(?:\d{1,3}-year-old\s+)?"
-_YEARS_OLD = r"\d{1,3}[- ]year[- ]old"  # "17-year-old", "9 year old"
+_YEARS_OLD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+              r"|sixteen|seventeen|eighteen|nineteen)[- ]year[- ]old")  # "17-year-old", "9 year old", "Four-year-old"
+_AGE = rf"(?:{_YEARS_OLD}\s+)?"
+# people listed in apposition between a count and its verb, set off by commas or dashes: ", a 25-year-old man, a
+# 26-year-old man, and a 33-year-old man," or " -- a 16-year-old boy shot in the leg, ... --"
+_LIST = r"(?:,|\s+--|\s*[–—])\s+(?:an?|one|two|three|four|five|including|ages?|aged|all|both|\d{1,3})\b[^.;]{0,160}?(?:,|--|[–—])\s*"
 _TO_HOSPITAL = (r"\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
                 r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))")
 _HOSPITAL = rf"(?:taken|rushed|transported|transferred|airlifted|flown|driven){_TO_HOSPITAL}"
@@ -47,7 +51,7 @@ _WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threa
 _ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed"
                r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
                rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
-               rf"|{_WITH_INJURIES}|survived|grazed|(?:arrived|showed\s+up)\s+at\s+(?:[\w.'’-]+\s+){{0,3}}?hospitals?"
+               rf"|{_WITH_INJURIES}|survived|grazed|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds?))|(?:arrived|showed\s+up)\s+at\s+(?:[\w.'’-]+\s+){{0,3}}?hospitals?"
                r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|in\s+jail"
                r"|expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right)))")
 _F = re.IGNORECASE
@@ -55,6 +59,7 @@ ONE_PERSON = "one person"  # the unit of a count read from a single person told 
 AT_LEAST = "at least"  # the unit of a count a word implies, not states: "a murder-suicide" is two dead or more
 LOWER_BOUNDS = (ONE_PERSON, AT_LEAST)  # counts that lead only after stated numbers and contradict nothing
 TO_DATE = "to date"  # the unit of a count in a sentence about a running tally, not the incident's toll
+PART = "part"  # the unit of a count that is part of a larger one before it: "Four people shot, two in serious condition"
 
 
 def role_of(phrase: str) -> str:
@@ -62,7 +67,7 @@ def role_of(phrase: str) -> str:
     p = phrase.lower()
     if re.search(r"kill|dead|death|die[ds]|slain|murder|fatal", p):
         return "killed"
-    if re.search(r"custody|surrender", p) or p.startswith(
+    if re.search(r"custody|surrender|jail|detention|juvenile\s+hall", p) or p.startswith(
             ("arrest", "detain", "booked", "under arrest", "apprehended", "placed under arrest", "turned", "in jail",
              "being held", "held", "incarcerated", "jailed", "behind bars", "locked up")):
         return "arrested"
@@ -91,7 +96,8 @@ _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|ki
             r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
             r"|(?:taken|placed)\s+(?:into|in)\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
             r"|being\s+held|held\s+(?:without\s+bail|by\s+(?:[\w.'’-]+\s+){0,3}?police|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))"
-            r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody)\b")
+            r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody"
+            r"|(?:taken|transported)\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:jail|detention\s+cent(?:er|re)|juvenile\s+(?:hall|detention)))\b")
 _SUFFERED = r"(?P<suffered>(?:suffered|sustained|received|had)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
 _SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
             r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
@@ -112,13 +118,13 @@ _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+
                   r"|\b(?:have|has|had)\s+(?:(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?|him\s+|her\s+)in\s+custody(?P<have_custody>)"
                   r"|\b(?:fatally\s+shoots?|fatally\s+shot|shoots?\s+and\s+kills?)\s+(?:himself|herself)\b(?P<self_killed>)")
 # A headline's lone person: "Boy, 17, killed in Plymouth shooting", "Teen shot, killed", "Armed suspect dies"
-_HEADLINE = AnyCase(r"(?:^|\n)[ \t]*(?:[\w'’ ]{1,30}:\s+)?(?:[a-z'’.-]+\s+){0,3}?(?:\d{1,3}-year-old\s+)?(?:[a-z'’-]+\s+){0,2}?"
+_HEADLINE = AnyCase(rf"(?:^|\n)[ \t]*(?:[\w'’ ]{{1,30}}:\s+)?(?:[a-z'’.-]+\s+){{0,3}}?{_AGE}(?:[a-z'’-]+\s+){{0,2}}?"
                     r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|mother|father|dad|mom|son|daughter|brother"
-                    r"|sister|suspect|gunman|officer|deputy|student|hunter|driver|victim|shooter)(?:,\s*\d{1,3},)?\s+"
+                    rf"|sister|suspect|gunman|officer|deputy|student|hunter|driver|victim|shooter|{_YEARS_OLD})(?:,\s*\d{{1,3}},)?\s+"
                     r"(?:(?:wanted|sought|accused|suspected)\s+(?:in|of)\s+(?:[\w'’-]+\s+){0,4}?)?"
                     r"(?:(?:is|was)\s+)?(?:shot,?\s+(?:and\s+)?|accidentally\s+)?"
-                    r"(?P<role>killed|dead|dies|died|slain|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody|surrender(?:s|ed)"
-                    r"|fatally\s+shoots?\s+(?:himself|herself))\b")
+                    r"(?P<role>killed|dead|dies|died|slain|fatally\s+(?:shot|wounded|stabbed)|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody|surrender(?:s|ed)"
+                    r"|fatally\s+shoots?\s+(?:himself|herself)|suffers\s+(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))\b")
 # ... and a headline's second clause: "Woman fatally shot after hike, man arrested"
 _HEADLINE_TAIL = AnyCase(r",\s+(?:another\s+|a\s+)?(?:man|woman|teen|suspect|boy|girl)\s+"
                          r"(?P<role>arrested|killed|dead|injured|wounded|hurt|in\s+custody)\b")
@@ -149,7 +155,9 @@ _NAME = r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'�
 _NAMED = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?P<pair>\s+and\s+{_NAME})?{_SG_APPOSITION}\s+(?i:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
                     rf"|(?:later\s+|has\s+)?(?P<died>died)\b|(?P<were>were)\s+(?:shot\s+and\s+)?(?P<pair_role>killed|wounded|injured|arrested))"
                     rf"|(?<![\w.])(?P<rel_name>{_NAME}){_SG_APPOSITION},?\s+(?i:who\s+(?:was\s+)?(?:later\s+)?(?P<rel_died>died|pronounced\s+dead))\b"
-                    rf"|(?i:\b(?P<object_verb>arrested|detained|killing|found))\s+(?P<object>{_NAME})(?P<found_dead>\s+(?i:shot\s+to\s+death|dead))?")
+                    rf"|(?i:\b(?P<object_verb>arrested|detained|killing|found))\s+(?:\d{{1,3}}-year-old\s+)?(?P<object>{_NAME})"
+                    rf"(?P<found_dead>(?:\s+of\s+[A-Z][\w'’-]+)?\s+(?i:shot\s+to\s+death|dead))?"
+                    rf"|(?i:\btook)\s+(?P<took>{_NAME})\s+(?i:into\s+(?:police\s+)?custody)")
 _NAMED_WITH_KIN = re.compile(rf"(?<![\w.])(?:{_NAME}|[Hh]e|[Ss]he)(?i:{_WITH_KIN})")
 _NOT_NAMES = frozenset(
     "The A An He She It They This That These Those Police Officers Authorities Deputies Investigators Detectives Officials "
@@ -165,28 +173,41 @@ _ZEROS = [
              r"|\bno\s+(?:one|suspects?)\s+(?:has|have)\s+(?:yet\s+)?been\s+(?:arrested|taken\s+into\s+custody)\b"
              r"|\bno\s+(?:one|suspects?)\s+(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+(?:yet\s+)?(?:in\s+custody|detained|arrested)\b"
              r"|\bno\s+arrests\s+(?:yet|so\s+far)\b"
-             r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"), "arrested"),
+             r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"
+             r"|\b(?:the|a)\s+(?:suspects?|shooters?|gunm[ae]n|killers?)\b[^.;]{0,80}?\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+"
+             r"(?:arrested|taken\s+into\s+custody|apprehended|caught)\b"), "arrested"),
     (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
     (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
 ]
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")  # just before a count: no count
+_INTENDED = re.compile(r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|attempted|(?:tried|trying|failed|failing|threatened)\s+to)\s+(?:the\s+)?$")  # "plan the murder of his wife"
+# "Arrest made in ...", "police have made an arrest": one person arrested
+_ARREST_MADE = AnyCase(r"\b(?:an\s+)?arrest\s+(?:has\s+been\s+|was\s+|is\s+)?made\b|\bmade\s+an\s+arrest\b")
 _VAGUE = re.compile(r"several|dozens|hundreds")  # counts no reader can compare
-# A sentence about the year's tally, or another incident the report recalls ("This comes after a man was
-# killed there in May"): its counts are not the incident's
+# A sentence about the year's tally, a statistic over a span of years ("between December 2012 and December 2013",
+# "each year"), or another incident the report recalls ("This comes after a man was killed there in May"): its
+# counts are not the incident's
 _TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+january|last\s+year|of\s+the\s+year"
                    r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d"
-                   r"|in\s+(?:19|20)\d\d(?=,)|(?:comes|came)\s+(?:[\w-]+\s+){0,3}?after)\b")
+                   r"|in\s+(?:19|20)\d\d(?=,)|(?:comes|came|began|begins|started|starts)\s+(?:[\w-]+\s+){0,3}?after"
+                   r"|between\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d,?\s+and\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d|each\s+year|every\s+year|per\s+year|annually)\b")
 PATTERNS = [
     AnyCase(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
                rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b"),
-    # "three men and a woman were wounded": the counts add up
-    AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}\s+and\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
-    # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot"
-    AnyCase(rf"\b{_Q}({_NUM})\s+{_AGE}{_WHO}?\s*(?:,[^,.]{{0,40}},\s*)?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s+and)?\s+(?:(?:were|was)\s+)?)?{_ROLE_AFTER}\b"),
+    # "three men and a woman were wounded", "3 adults, 1 child found shot to death": the counts add up
+    AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}(?:\s+and|\s*,(?:\s+and)?)\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got|found|all)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
+    # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot", "two of the
+    # victims died"
+    AnyCase(rf"\b{_Q}({_NUM})\s+(?:of\s+(?:the|those|these)\s+(?:[a-z-]+\s+)?{_AGE}{_WHO}|{_AGE}{_WHO}?)\s*(?:,[^,.]{{0,40}},\s*|{_LIST})?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s+and)?\s+(?:(?:were|was)\s+)?)?{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
     AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|arrests?|detained)\s+{_Q}({_NUM})"
-            rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n))"),
+            rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n"
+            rf"|\s+(?:at|in|on|inside|outside|near|during)\s+(?:an?|the)\b))"),
     AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"),
+    # "a shooting that claimed two lives", "claimed the lives of three", "two bodies were found"
+    AnyCase(rf"\bclaimed\s+(?:the\s+)?(?:lives\s+of\s+{_Q}({_NUM})|{_Q}({_NUM})\s+lives)\b"
+            rf"|\b(?:found|located|discovered|recovered)\s+{_Q}({_NUM})\s+bodies\b"
+            rf"|\b{_Q}({_NUM})\s+bodies\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:found|located|discovered|recovered|pulled)\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
     # "the number of people injured ... rose to 55" (an update states the new figure this way)
@@ -303,7 +324,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
 
     low = text.lower()
     # Patterns in order of precedence (an earlier match wins an overlap): none, coordinated counts,
-    # count before the role, role before the count, "left N dead", a toll, "the number of injured rose to N";
+    # count before the role, role before the count, "left N dead", lives claimed or bodies found, a toll, "the
+    # number of injured rose to N";
     # then ordinals and "double murder", stated zeros, one person described, one person named, a headline's
     # lone person; then the other languages and the other kinds of figure.
     for m in _NAMED_WITH_KIN.finditer(text):  # before the count alone ("three children were shot dead") takes it
@@ -331,6 +353,13 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 value, role = number_value(m.group(1)), role_of(m.group(2))
                 if role == "arrested" and re.search(r"\bhad\s+been\b", m.group(0), _F):
                     continue  # someone's past: "had been arrested"
+                inner = re.match(rf"{_Q}\S+\s+of\s+(?:the|those|these)\s+(\w+)\b(.*)$", m.group(0)[: m.start(2) - m.start()], _F | re.S)
+                if inner and inner.group(1).lower() not in ("a", "an", "no") and number_value(inner.group(1)) is not None \
+                        and not re.search(r"\b(?:was|were|is|are|has|have|had)\b", inner.group(2), _F) \
+                        and not m.group(2).lower().startswith("died"):  # (a verb of its own: "one of the two victims died")
+                    value = number_value(inner.group(1))  # "one of the five people shot and killed": five killed
+                elif inner and not low.endswith("all ", 0, m.start()):
+                    unit = AT_LEAST  # "three of the men suffered injuries": some of them, maybe not all ("all three of the victims")
             elif i == 3:
                 value, role = number_value(m.group(2)), role_of(m.group(1))
                 end, total = _and_more(text, m.end(), value, role)
@@ -341,7 +370,14 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 value, role = number_value(m.group(1)), ROLES.get(m.group(3).lower(), "other")
                 if value is not None and m.group("and"):
                     value += 1  # "left a man and woman dead"
-            elif i == 5:
+            elif i == 5:  # lives claimed, bodies found
+                num = next(g for g in m.groups() if g).lower()
+                if _VAGUE.fullmatch(num):
+                    continue
+                value, role = number_value(num), "killed"
+                if m.group(1):
+                    unit = AT_LEAST  # "claimed the lives of three children": of a family of five, maybe
+            elif i == 6:
                 value, role = number_value(m.group(1)), "killed"
             else:  # the span is the update ("rose to 55"), so figures between it and the role keep theirs
                 value, role = number_value(m.group(3)), ROLES.get(m.group(1).lower(), "other")
@@ -361,10 +397,15 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for pattern, role in _ZEROS:
         for m in pattern.finditer(text, low):
             add(m.start(), m.end(), "people", 0.0, None, role)
+    for m in _ARREST_MADE.finditer(text, low):
+        if not re.search(r"\b(?:no|not|any|whether|if|until|before)\s+(?:yet\s+)?(?:made\s+)?$|n't\s+(?:yet\s+)?$", low[max(0, m.start() - 20):m.start()]):
+            add(m.start(), m.end(), "people", 1.0, ONE_PERSON, "arrested")
     for m in _SINGLE.finditer(text, low):
         role = _single_role(m)
-        said = m.group(0).lower()
-        if (not role or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) or " only " in said
+        # (a relative clause set off by commas is not what is said of the person: "whose name was not released")
+        said = re.sub(r",\s*(?:who|whose)\b[^,]*,", ",", m.group(0).lower())
+        if (not role or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) or re.search(r" only (?!minor\b)", said)
+                or _INTENDED.search(low, max(0, m.start() - 24), m.start())
                 or re.search(r"\bnot\b|n't\b|\bnever\b|\buninjured\b|\bunhurt\b", said)):
             continue
         if m.group("verb") and not m.group("to_hospital") and not m.group("into_custody"):  # "killing his wife, 4 daughters": the list goes on
@@ -374,11 +415,13 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
             add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role)
     for m in _NAMED.finditer(text):
         names = [n.strip().removeprefix("and").strip()
-                 for n in (m.group("name"), m.group("pair"), m.group("object"), m.group("rel_name")) if n]
+                 for n in (m.group("name"), m.group("pair"), m.group("object"), m.group("rel_name"), m.group("took")) if n]
         if any(n.split()[0] in _NOT_NAMES for n in names):
             continue
         if m.group("rel_name"):
             role = "killed"
+        elif m.group("took"):
+            role = "arrested"
         elif m.group("object"):
             verb = m.group("object_verb").lower()
             if verb == "found" and not m.group("found_dead"):
@@ -442,6 +485,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     for m in _HEADLINE_TAIL.finditer(text[:title_end], low[:title_end]):
         add(m.start(), m.end(), "people", 1.0, ONE_PERSON, role_of(m.group("role")))
     _join_others(text, out, offset)
+    _victims_said_hurt(text, low, out, offset, add)
     _mark_tallies_and_deaths(text, out, offset)
     out.sort(key=lambda q: q.span.start)
     return out
@@ -463,6 +507,36 @@ def _and_more(text: str, end: int, value: float | None, role: str) -> tuple[int,
 
 
 _OTHERS_JOIN = re.compile(r"\s*,?\s+and\s+", re.I)
+
+
+# "Five shot in West Baltimore ... The victims were taken to hospitals and expected to survive": the victims
+# are the people shot, all of them hurt (where no one is said to have died before)
+_SHOT_TOTAL = (AnyCase(rf"\b(?:shot|shooting\s+of)\s+({_NUM})\s+{_AGE}{_WHO}\b"),
+               AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}?\s*(?:(?:were|have\s+been|had\s+been)\s+)?shot\b"))
+_DEATHS = re.compile(r"\b(?:fatally|died|dead|killed|deadly|fatal|dies)\b", _F)
+_VICTIMS_HURT = AnyCase(r"\b(?:the|all\s+(?:of\s+)?the|both|all\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?)\s*(?:[a-z-]+\s+)?(?:victims|partygoers)\b[^.;]{0,60}?"
+                        r"\b(?:were|are)\s+(?:all\s+)?(?:(?:later|also|each)\s+)?(?:taken|rushed|transported|treated|expected\s+to\s+(?:survive|recover|be\s+ok)"
+                        r"|in\s+(?:stable|good|fair|serious)\s+condition|recovering)\b")
+
+
+def _victims_said_hurt(text: str, low: str, out: list[Quantity], offset: int, add) -> None:
+    """The victims told of as hurt without a number ("The victims were taken to hospitals"): as many as the
+    people an earlier count says were shot, a lower bound (it is the reader's inference, not a stated figure),
+    where no count of the injured or the dead comes before it."""
+    for m in _VICTIMS_HURT.finditer(text, low):
+        before = [q for q in out if q.kind == "people" and q.span.start - offset < m.start()]
+        if any(q.role in ("injured", "killed") and q.value > 0 for q in before):
+            continue
+        totals = sorted((t for pattern in _SHOT_TOTAL for t in pattern.any_case.finditer(text, 0, m.start())
+                         if not _tally_sentence(text, t.start()) and not _VAGUE.fullmatch(t.group(1).lower())
+                         and (number_value(t.group(1)) or 0) > 1), key=lambda t: t.start())
+        if totals and not _DEATHS.search(text, totals[-1].start(), m.start()):  # ("Five people were shot, two fatally")
+            add(m.start(), m.end(), "people", number_value(totals[-1].group(1)), AT_LEAST, "injured")
+
+
+def _tally_sentence(text: str, at: int) -> bool:
+    left, right = _sentence(text, at, at)
+    return _TO_DATE.any_case.search(text, left, right) is not None
 
 
 def _join_others(text: str, out: list[Quantity], offset: int) -> None:
@@ -513,30 +587,52 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left + 1, min(stops) if stops else len(text)
 
 
+# a count of injured given by their condition alone ("two in serious condition", "5 critically"), and an earlier
+# count in its sentence of the people shot or hurt it is a part of
+_PART_OF = re.compile(rf"^\S+\s+(?:of\s+them\s+)?(?:{_CONDITION}|critically|seriously)", _F)
+_SHOT_COUNT = AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}?\s*(?:(?:were|have\s+been|are)\s+)?(?:shot|wounded|injured|hurt)\b")
+
+
 def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> None:
-    """Counts of people in a sentence about the year's tally or another incident get the unit TO_DATE; someone
-    taken to hospital in a sentence that says they died is one killed, not one injured."""
+    """Counts of people in a sentence about the year's tally or another incident get the unit TO_DATE, and a count
+    of the hurt that is part of a larger one, or that the same people's deaths later replace ("three victims were
+    being treated ... the three died"), the unit PART; someone taken to hospital who is then said to have died is
+    one killed, not one injured, and so is "the victim" taken to hospital where one person was killed."""
+    people = [q for q in out if q.kind == "people"]
     for k in range(len(out) - 1, -1, -1):
         q = out[k]
         if q.kind != "people":
             continue
         start, end = q.span.start - offset, q.span.end - offset
         left, right = _sentence(text, start, end)
-        if _TO_DATE.any_case.search(text, left, right):
+        if _TO_DATE.any_case.search(text, left, right) and not (q.value == 0 and q.role == "arrested"):
+            # ("So far, no one has been arrested" is about this incident)
             out[k] = Quantity(q.span, q.text, q.kind, q.value, TO_DATE, q.role)
+        elif q.role == "injured" and q.unit is None and _PART_OF.search(q.text) and any(
+                (n := number_value(m.group(1))) is not None and n > q.value for m in _SHOT_COUNT.any_case.finditer(text, left, start)):
+            out[k] = replace(q, unit=PART)
+        elif q.role == "injured" and q.unit is None and q.value > 1 and any(
+                d.role == "killed" and d.value == q.value and d.span.start > q.span.end and re.search(r"\bdied\b", d.text, _F)
+                and re.search(r"\b(?:the|all)\s+$", text[max(0, d.span.start - offset - 5) : d.span.start - offset], _F) for d in people):
+            out[k] = replace(q, unit=PART)
+        elif q.unit == ONE_PERSON and q.role == "injured" and re.search(r"\bthe\s+victim\b", q.text, _F) and [
+                d.value for d in people if d.role == "killed" and d.span.start < q.span.start and d.unit != TO_DATE][:1] == [1.0] \
+                and not any(d.role == "injured" and d.span.start < q.span.start for d in people):
+            out[k] = replace(q, role="killed")
         elif q.unit == ONE_PERSON and q.role == "injured" and (
                 (re.search(r"hospital|condition|medical\s+cent|trauma\s+cent", q.text, _F) or not re.search(r"\b(?:was|is|has\s+been)\b", q.text, _F))
                 and re.search(r"\b(?:died|dead|death|killed|deceased)\b", text[end:right], _F)
-                or re.search(r"\bdied\s+(?:shortly\s+|soon\s+)?after\s+$", text[left:start], _F)):
+                or re.search(r"\bdied\s+(?:shortly\s+|soon\s+)?after\s+$", text[left:start], _F)
+                or re.match(r"\.?\s*(?:He|She)\s+(?:later\s+|since\s+|has\s+since\s+|subsequently\s+|then\s+)?died\b", text[right:right + 60])):
             # "taken to hospital, where he died", "the man injured last week died", "died shortly after he was taken
-            # to hospital": one dead, not one hurt
+            # to hospital", "... in critical condition. He died at 4:25 a.m.": one dead, not one hurt
             out[k] = replace(q, role="killed")
 
 
 def lead_order(quantities: list[Quantity]) -> list[Quantity]:
     """Quantities in the order a report's figure for a slot is taken from: counts stated as numbers first,
     then single people told of ("a man was killed"), then zeros ("no one was hurt"); each in text order.
-    Running tallies never lead."""
+    Running tallies and parts of a larger count never lead."""
     def rank(q: Quantity) -> int:
         if q.kind != "people":
             return 0
@@ -544,7 +640,7 @@ def lead_order(quantities: list[Quantity]) -> list[Quantity]:
             return 1
         return 2 if q.value == 0 else 0
 
-    return sorted((q for q in quantities if q.unit != TO_DATE), key=lambda q: (rank(q), q.span.start))
+    return sorted((q for q in quantities if q.unit not in (TO_DATE, PART)), key=lambda q: (rank(q), q.span.start))
 
 
 def people_counts(quantities: list[Quantity]) -> dict[str, float]:
