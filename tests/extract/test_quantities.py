@@ -216,3 +216,50 @@ def test_round_four_phrasings():
     assert counts("He helped plan the murder of his business partner.") == {}
     assert counts("At least 80 children were killed in such accidents between January 2013 and March 2014.") == {}
     assert counts("The shots began after a man was shot dead on Main Street last month.") == {}
+
+
+def test_round_five_phrasings():
+    """Phrasings the fifth round of figure rules reads (GVA test4's errors, reworded here)."""
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    # page furniture: a list of other stories, teaser paragraphs printed twice
+    assert counts("A man was shot dead Sunday.\n\nMore stories you may like\n\nFire kills 3 in Elm City. Three people died.") \
+        == {"killed": 1.0}
+    teaser = "Four people were wounded in a crash on Route 9 last night, state troopers said."
+    other = "Two men have been arrested in a robbery at a gas station on Main Street, police said."
+    assert counts(f"Boy hurt\nA boy was taken to a hospital.\n\n{teaser}\n\n{teaser}\n\n{other}\n\n{other}") == {"injured": 1.0}
+    # no toll: several incidents' total, a span since a year, what a correction withdraws
+    assert counts("The first of the four shootings that wounded 11 people this weekend was on Elm Street.") == {}
+    assert counts("Of the shootings where four or more people died in the U.S. since Aug. 1, 1966, few were at schools.") == {}
+    assert counts("A man was taken to the hospital in stable condition.\n\n*NOTE: An earlier version of this story said "
+                  "the man had died. Police later corrected the information.") == {"injured": 1.0}
+    # zeros and pasts
+    assert counts("Police do not have a suspect in custody.") == {"arrested": 0.0}
+    assert counts("He was arrested in March 2012 for a traffic offence.") == {}
+    # counts: words between the number and the people, more nouns, "of his friends", "injuries to", "deaths of"
+    assert counts("The three slain Elm County deputies were remembered Monday.") == {"killed": 3.0}
+    assert counts("Three fallen county deputies killed in an ambush were remembered Monday.") == {"killed": 3.0}
+    assert counts("Four days three people dead") == {"killed": 3.0}
+    assert counts("Two bailiffs were fatally shot.") == {"killed": 2.0}
+    assert counts("He shot a driver, wounding three of his passengers.") == {"injured": 3.0}
+    assert counts("The shooting resulted in the death of a man and injuries to four other people.") == {"killed": 1.0, "injured": 4.0}
+    assert counts("Two men were charged in the 2014 slayings of 2 teens.") == {"killed": 2.0}
+    assert counts("Police have arrested three men and one 16-year-old.") == {"arrested": 4.0}
+    assert counts("Elm City Star, 5 Others Hurt in Club Shooting\nMore text.") == {"injured": 6.0}
+    assert counts("One man died and two others were injured.") == {"killed": 1.0, "injured": 2.0}
+    assert counts("A woman and two other men were also shot; they were taken to a hospital with minor injuries.") == {"injured": 3.0}
+    # one person: names like McCray, a long apposition, "for treatment", "but survived", "homicide victim", "fatal shooting of"
+    assert counts("At noon Friday, Dana McCray was booked into the county jail.") == {"arrested": 1.0}
+    assert counts("Dana Ruiz, called an innocent bystander by police, died at the scene.") == {"killed": 1.0}
+    assert counts("Medics took him to St. Mary's for treatment.") == {"injured": 1.0}
+    assert counts("Lee Park was also shot in the arm but survived.") == {"injured": 1.0}
+    assert counts("Elm Street homicide victim identified\nMore text.") == {"killed": 1.0}
+    assert counts("Police: Fatal shooting of teen was an accident\nMore text.") == {"killed": 1.0}
+    assert counts("Man kills two children, then fatally shoots self\nMore text.") == {"killed": 3.0}
+    assert counts("Teen Critical After Being Shot\nMore text.") == {"injured": 1.0}
+    assert counts("They found 16-year-old Dana Diaz dead from a gunshot wound.") == {"killed": 1.0}
+    # not hurt, or the same person counted twice
+    assert counts("The suspect's mother was taken to the hospital for an evaluation.") == {}
+    assert counts("Dana McBride suffered a gunshot wound to the head. McBride was pronounced dead at 6 p.m.") == {"killed": 1.0}
+    assert counts("Medics took the victim to a hospital. The victim was later pronounced dead.") == {"killed": 1.0}

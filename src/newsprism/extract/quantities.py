@@ -36,15 +36,24 @@ ROLES = {
 }
 _Q = r"(?:(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as)\s+)?"  # "at least 12"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|a dozen|dozens|hundreds|several|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|both|no|an?)"
-_WHO = r"(?:(?:(?:other|more|additional|young|innocent|shooting|stabbing|gunshot)\s+){0,2}(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|members(?:\s+of\s+(?:the\s+same\s+|a\s+|one\s+|his\s+|her\s+|their\s+)?(?:family|household))?|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|more))"
+_WHO = r"(?:(?:(?:other|more|additional|young|innocent|shooting|stabbing|gunshot)\s+){0,2}(?:people|persons|person|men|man|women|woman|boys?|girls?|teens?|teenagers?|children|child|kids?|victims?|others|adults?|students?|officers?|bystanders?|individuals?|residents?|civilians?|soldiers?|police officers?|family members|members(?:\s+of\s+(?:the\s+same\s+|a\s+|one\s+|his\s+|her\s+|their\s+)?(?:family|household))?|relatives|suspects?|juveniles?|infants?|babies|baby|toddlers?|brothers?|sisters?|sons?|daughters?|fathers?|mothers?|employees?|workers?|passengers?|pedestrians?|patrons?|customers?|partygoers?|guests?|attendees?|motorists?|shoppers?|worshippers?|males?|females?|deputies|troopers?|bailiffs?|firefighters?|agents?|guards?|teachers?|inmates?|prisoners?|gunmen|friends?|neighbors?|cousins?|siblings?|companions?|more))"
 _YEARS_OLD = (r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
               r"|sixteen|seventeen|eighteen|nineteen)[- ]year[- ]old")  # "17-year-old", "9 year old", "Four-year-old"
 _AGE = rf"(?:{_YEARS_OLD}\s+)?"
+# "shot and", "shot; they were": what may stand between people shot and their role ("two men were also shot; they were
+# taken to a local hospital")
+_SHOT_THEN = (r"(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s*[;,]\s*(?:and\s+)?(?:they|all|both)(?:\s+of\s+them)?"
+              r"\s+(?:were|are)\s+(?:(?:all|also|later|each)\s+)*|(?:\s+and)?\s+(?:(?:were|was)\s+)?))?")
+# up to two words describing people between a count and its noun ("five fallen Dallas-area officers"): not a verb,
+# a number, an ordinal or a span of time ("four days three people dead" is no count of four)
+_DESCRIBED = (r"(?:(?!(?:were|was|are|is|have|has|had|and|or|of|in|at|on|more|times|days?|hours?|weeks?|months?|years?"
+              r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+\w*|" + "|".join(NUM_WORDS) + r")\b)"
+              r"[a-z][a-z'-]*\s+){0,2}?")
 # people listed in apposition between a count and its verb, set off by commas or dashes: ", a 25-year-old man, a
 # 26-year-old man, and a 33-year-old man," or " -- a 16-year-old boy shot in the leg, ... --"
 _LIST = r"(?:,|\s+--|\s*[–—])\s+(?:an?|one|two|three|four|five|including|ages?|aged|all|both|\d{1,3})\b[^.;]{0,160}?(?:,|--|[–—])\s*"
 _TO_HOSPITAL = (r"\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
-                r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))")
+                r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))|\s+to\s+(?:[\w.'’-]+\s+){1,3}?for\s+treatment\b")
 _HOSPITAL = rf"(?:taken|rushed|transported|transferred|airlifted|flown|driven){_TO_HOSPITAL}"
 _CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
 _WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threatening|life[\s-]threatening|non-critical)\s+)+(?:gunshot\s+)?(?:injuries|wounds?)"
@@ -91,19 +100,20 @@ _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|ki
             rf"|(?:listed\s+)?{_CONDITION}|(?:shot\s+and\s+)?{_HOSPITAL}"
             rf"|recovering|{_WITH_INJURIES}|in\s+(?:the\s+)?hospital|treated\s+at\s+the\s+scene|locked\s+up"
             r"|(?:shot\s+and\s+(?:is|was)\s+)?expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right))"
+            r"|shot(?:\s+(?:in|on)\s+the\s+[\w-]+)?\s+but\s+survived"
             r"|treated\s+at\s+(?:[\w.'’-]+\s+){1,4}?(?:hospital|medical\s+center|trauma\s+center)|surrendered"
             r"|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){0,3}?(?:injuries|wounds?))"
-            r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:19|20)\d\d|last\s+\w+))"
+            r"|(?:arrested|detained)(?!\s+(?:twice|\w+\s+times|before|previously|in\s+(?:\w+\s+)?(?:19|20)\d\d|last\s+\w+))"
             r"|(?:taken|placed)\s+(?:into|in)\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|booked|under\s+arrest|apprehended|placed\s+under\s+arrest"
             r"|being\s+held|held\s+(?:without\s+bail|by\s+(?:[\w.'’-]+\s+){0,3}?police|in\s+(?:[\w.'’-]+\s+){0,5}?(?:jail|detention|prison|custody))"
             r"|incarcerated|jailed|behind\s+bars|released\s+from\s+(?:police\s+)?custody"
             r"|(?:taken|transported)\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:jail|detention\s+cent(?:er|re)|juvenile\s+(?:hall|detention)))\b")
 _SUFFERED = r"(?P<suffered>(?:suffered|sustained|received|had)\s+(?:a\s+|an\s+|from\s+)?(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))"
-_SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly"
+_SG_VERB = (r"(?P<aux>was|is|has\s+been|had\s+been|got|remained|remains|(?:'|’)s)\s+(?:(?:later|also|then|reportedly|initially"
             r"|allegedly|subsequently|immediately|eventually|still|now|being|currently)\s+)*")
 _SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:{_YEARS_OLD}\s+)?(?:[a-z'’-]+\s+){{0,3}}?{_PERSON_SG}"
                rf"|(?:the|a|an)\s+{_YEARS_OLD}|(?<![\w-])(?:he|she))")
-_SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,3})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
+_SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,5})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
 _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}(?:shot\s+(?:in|on)\s+(?:the|his|her)\s+(?:[\w-]+\s+){{1,2}}?and\s+)?{_SG_ROLE}|{_SUFFERED}"
                   r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested|surrendered)\b)"
                   rf"|(?:{_SG_SUBJECT}|\b(?:his|her|their)\s+(?:{_YEARS_OLD}\s+)?{_PERSON_SG})['’]s\s+(?:injuries|injury|wounds?)\s+(?:were|are|was|is|appeared?|do|did)\b(?P<own_injuries>)"
@@ -111,6 +121,7 @@ _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
                   # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
                   rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+(?:an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)|\d{{1,3}}-year-old)\b(?P<death>)"
+                  rf"|\bfatal\s+shooting\s+of\s+(?:an?\s+)?(?:{_YEARS_OLD}\s+)?{_PERSON_SG}\b(?P<fatal>)|\bhomicide\s+victim\b(?!s)(?P<homicide>)"
                   rf"|\b(?P<verb>killing|killed|wounding|injuring|shooting\s+and\s+killing|killing\s+of|murder\s+of|slaying\s+of|claimed\s+the\s+life\s+of"
                   rf"|rushed|took|taken|transported|detained|arrested)\s+(?:(?:his|her|their|the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?"
                   rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|\d{{1,3}}-year-old\s+(?:[a-z'’-]+\s+){{0,2}}?{_PERSON_SG}|him|her)\b(?P<to_hospital>{_TO_HOSPITAL})?(?P<into_custody>\s+into\s+(?:police\s+)?custody)?"
@@ -123,7 +134,8 @@ _HEADLINE = AnyCase(rf"(?:^|\n)[ \t]*(?:[\w'’ ]{{1,30}}:\s+)?(?:[a-z'’.-]+\s
                     rf"|sister|suspect|gunman|officer|deputy|student|hunter|driver|victim|shooter|{_YEARS_OLD})(?:,\s*\d{{1,3}},)?\s+"
                     r"(?:(?:wanted|sought|accused|suspected)\s+(?:in|of)\s+(?:[\w'’-]+\s+){0,4}?)?"
                     r"(?:(?:is|was)\s+)?(?:shot,?\s+(?:and\s+)?|accidentally\s+)?"
-                    r"(?P<role>killed|dead|dies|died|slain|fatally\s+(?:shot|wounded|stabbed)|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|in\s+custody|surrender(?:s|ed)"
+                    r"(?P<role>killed|dead|dies|died|slain|fatally\s+(?:shot|wounded|stabbed)|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|booked|in\s+custody|surrender(?:s|ed)"
+                    r"|(?:in\s+)?critical(?:\s+condition)?"
                     r"|fatally\s+shoots?\s+(?:himself|herself)|suffers\s+(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))\b")
 # ... and a headline's second clause: "Woman fatally shot after hike, man arrested"
 _HEADLINE_TAIL = AnyCase(r",\s+(?:another\s+|a\s+)?(?:man|woman|teen|suspect|boy|girl)\s+"
@@ -134,6 +146,25 @@ _WITH_KIN = r"\s+and\s+(?:his|her|their)\s+(?P<kin>\d+|two|three|four|five|six|s
 # links ("+ 1 dead, 1 wounded in Park Hill shooting", "RELATED: ..."): their counts are other incidents'
 _FURNITURE = re.compile(r"^[ \t]*(?:\d{1,2}:\d{2}\s|[+►•▶]|\[?(?:related|more from|read more|also read|also on|see also)\b).*$",
                         re.I | re.M)
+# A heading after which a page lists other stories ("More stories you may like on 7News", "Other top stories:"):
+# everything after it is furniture
+_MORE_STORIES = re.compile(r"^[ \t]*(?:more\s+stories|other\s+(?:top\s+)?stories|you\s+may\s+also\s+(?:like|be\s+interested)"
+                           r"|recommended\s+(?:for\s+you|stories)|trending(?:\s+now)?|most\s+(?:popular|read))\b.*$", re.I | re.M)
+
+
+def _furniture(text: str) -> list[tuple[int, int]]:
+    """Spans of a page's furniture: link and video lines, everything after a list of other stories begins, and
+    teaser paragraphs printed twice in a row (a list of other stories' summaries, each shown as title and text)."""
+    spans = [(m.start(), m.end()) for m in _FURNITURE.finditer(text)]
+    if (more := _MORE_STORIES.search(text)) is not None:
+        spans.append((more.start(), len(text)))
+    paragraphs = [(m.start(), m.end(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text)]
+    doubled = [((s0, e0), (s1, e1)) for (s0, e0, a), (s1, e1, b) in zip(paragraphs[1:], paragraphs[2:]) if a == b and len(a) > 40]
+    if len(doubled) >= 2:  # (a list: one doubled paragraph is a caption or the title again, and may hold the toll)
+        spans += [span for pair in doubled for span in pair]
+    return spans
+
+
 # "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:[\w-]+\s+){0,2}?"
@@ -144,14 +175,15 @@ _ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3
 _MULTIPLE = AnyCase(r"(?<!attempted\s)\b(?:(?P<times>double|triple|quadruple)\s+)?(?P<what>murder-suicide|murder|homicide|slaying|killing|fatal\s+shooting)s?\b")
 _TIMES = {"double": 2, "triple": 3, "quadruple": 4}
 # A count that goes on past its noun: "injuring a police officer and two others", "killing his wife, 4 daughters"
-_MORE = AnyCase(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!then\b)(?:(?P<n>{_NUM})\s+(?:[\w'-]+\s+){{0,2}}?{_AGE}{_WHO}\b"
+_MORE = AnyCase(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?!then\b)(?:(?P<n>{_NUM})\s+(?:(?:[\w'-]+\s+){{0,2}}?{_AGE}{_WHO}|{_YEARS_OLD})\b"
                 rf"|(?:his|her|their|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?(?P<one>{_PERSON_SG})\b)")
 # "... and then taking his own life": the killer is one more dead
-_AND_HIMSELF = AnyCase(r"^(?:\s+(?!injur|wound|hurt|kill|shoot|shot)[\w'-]+){0,4}?,?\s+(?:and\s+)?(?:then\s+|before\s+)?(?:taking|took|turning\s+the\s+gun\s+on|turned\s+the\s+gun\s+on"
-                       r"|shooting|shot|killing|killed)\s+(?:his\s+own\s+life|her\s+own\s+life|himself|herself)\b")
+_AND_HIMSELF = AnyCase(r"^(?:\s+(?!injur|wound|hurt|kill|shoot|shot)[\w'-]+){0,4}?,?\s+(?:and\s+)?(?:then\s+|before\s+)?(?:fatally\s+)?(?:taking|took|turning\s+the\s+gun\s+on|turned\s+the\s+gun\s+on"
+                       r"|shooting|shot|shoots|killing|killed|kills)\s+(?:his\s+own\s+life|her\s+own\s+life|himself|herself|self)\b")
 # The same after a name, read in the text as written: "Jesse Alan Flemister, 20, was arrested", "Lackey was
 # pronounced dead", and a name after "arrested": "officers arrested Gonzales".
-_NAME = r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|de|la|van|von|del)){0,3}"
+_NAME = (r"(?:(?:Mr|Mrs|Ms|Dr)\.\s+)?[A-Z][a-z'’-]+(?:[A-Z][a-z'’-]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+(?:[A-Z][a-z'’-]+)?"
+         r"|(?:de|la|van|von|del)\b)){0,3}")  # ("McCray"; "de" not of "dead")
 _NAMED = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?P<pair>\s+and\s+{_NAME})?{_SG_APPOSITION}\s+(?i:{_SG_VERB}{_SG_ROLE}|{_SUFFERED}"
                     rf"|(?:later\s+|has\s+)?(?P<died>died)\b|(?P<were>were)\s+(?:shot\s+and\s+)?(?P<pair_role>killed|wounded|injured|arrested))"
                     rf"|(?<![\w.])(?P<rel_name>{_NAME}){_SG_APPOSITION},?\s+(?i:who\s+(?:was\s+)?(?:later\s+)?(?P<rel_died>died|pronounced\s+dead))\b"
@@ -174,40 +206,51 @@ _ZEROS = [
              r"|\bno\s+(?:one|suspects?)\s+(?:is|was|were|are|has\s+been|have\s+been|had\s+been)\s+(?:yet\s+)?(?:in\s+custody|detained|arrested)\b"
              r"|\bno\s+arrests\s+(?:yet|so\s+far)\b"
              r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"
+             r"|\b(?:do|does|did)\s+not\s+(?:yet\s+)?have\s+(?:a|any)\s+(?:suspects?|one)\s+in\s+custody|\bhave\s+no\s+(?:suspects?|one)\s+in\s+custody"
              r"|\b(?:the|a)\s+(?:suspects?|shooters?|gunm[ae]n|killers?)\b[^.;]{0,80}?\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+"
              r"(?:arrested|taken\s+into\s+custody|apprehended|caught)\b"), "arrested"),
     (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
     (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
 ]
+_LIVES_OR_BODIES = re.compile(r"\blives\b|\bbodies\b|\b(?:deaths|slayings|killings|murders)\s+of\b")
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")  # just before a count: no count
+_NO_INJURY = re.compile(r"\s+(?:for\s+(?:an?\s+|a\s+mental\s+|a\s+psychiatric\s+)?(?:evaluation|observation)|as\s+a\s+precaution)")  # taken to hospital, not hurt
 _INTENDED = re.compile(r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|attempted|(?:tried|trying|failed|failing|threatened)\s+to)\s+(?:the\s+)?$")  # "plan the murder of his wife"
 # "Arrest made in ...", "police have made an arrest": one person arrested
 _ARREST_MADE = AnyCase(r"\b(?:an\s+)?arrest\s+(?:has\s+been\s+|was\s+|is\s+)?made\b|\bmade\s+an\s+arrest\b")
 _VAGUE = re.compile(r"several|dozens|hundreds")  # counts no reader can compare
 # A sentence about the year's tally, a statistic over a span of years ("between December 2012 and December 2013",
-# "each year"), or another incident the report recalls ("This comes after a man was killed there in May"): its
-# counts are not the incident's
+# "each year", "since 1966") or over several incidents ("the five shootings that wounded 15"), or another incident
+# the report recalls ("This comes after a man was killed there in May"): its counts are not the incident's
+# A paragraph that withdraws what an earlier version said ("*NOTE: A previous version of this story indicated the
+# teen had died. ... they corrected the information"): none of its counts is the incident's
+_RETRACTION = re.compile(r"\b(?:(?:previous|earlier)\s+version|incorrectly\s+(?:reported|stated|said)|corrected\s+the\s+(?:information|report|story))\b", re.I)
 _TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+january|last\s+year|of\s+the\s+year"
                    r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d"
                    r"|in\s+(?:19|20)\d\d(?=,)|(?:comes|came|began|begins|started|starts)\s+(?:[\w-]+\s+){0,3}?after"
-                   r"|between\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d,?\s+and\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d|each\s+year|every\s+year|per\s+year|annually)\b")
+                   r"|between\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d,?\s+and\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d|each\s+year|every\s+year|per\s+year|annually"
+                   r"|(?:shootings|homicides|incidents)\s+that\s+(?:have\s+)?(?:wounded|injured|killed|left)"
+                   r"|since\s+(?:[a-z]+\.?\s+(?:\d{1,2},?\s+)?)?(?:19|20)\d\d"
+                   r")\b")
 PATTERNS = [
     AnyCase(rf"\bno\s+(?:one|one\s+else|other\s+people|others)\s+(?:was|were)\s+(?:seriously\s+)?(injured|hurt|killed|wounded)\b"
                rf"|\bno\s+(?:other\s+)?(injuries|deaths)\s+(?:were|have been)\s+reported\b"),
     # "three men and a woman were wounded", "3 adults, 1 child found shot to death": the counts add up
-    AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}(?:\s+and|\s*,(?:\s+and)?)\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got|found|all)\s+)*(?:(?:shot|stabbed|struck)(?:\s+and)?\s+)?{_ROLE_AFTER}\b"),
+    AnyCase(rf"\b({_NUM})\s+{_AGE}{_WHO}(?:\s+and|\s*,(?:\s+and)?)\s+({_NUM})\s+{_AGE}{_WHO}\s+(?:(?:were|was|have been|had been|are|got|found|all|also)\s+)*{_SHOT_THEN}{_ROLE_AFTER}\b"),
     # "two people were killed", "3 men were shot and wounded", "a 23-year-old man was fatally shot", "two of the
     # victims died"
-    AnyCase(rf"\b{_Q}({_NUM})\s+(?:of\s+(?:the|those|these)\s+(?:[a-z-]+\s+)?{_AGE}{_WHO}|{_AGE}{_WHO}?)\s*(?:,[^,.]{{0,40}},\s*|{_LIST})?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfire))?(?:\s+and)?\s+(?:(?:were|was)\s+)?)?{_ROLE_AFTER}\b"),
+    AnyCase(rf"\b{_Q}({_NUM})(?:\s+or\s+more)?\s+(?:of\s+(?:the|those|these)\s+(?:[a-z-]+\s+)?{_AGE}{_WHO}|{_AGE}{_DESCRIBED}{_WHO}|{_AGE}{_WHO}?)\s*(?:,[^,.]{{0,40}},\s*|{_LIST})?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*{_SHOT_THEN}{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    AnyCase(rf"\b(killing|killed|wounding|wounded|injuring|injured|arrested|arrests?|detained)\s+{_Q}({_NUM})"
-            rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+them\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n"
+    AnyCase(rf"\b(killing|killed|kills|wounding|wounded|wounds|injuring|injured|injures|arrested|arrests?|detained)\s+{_Q}({_NUM})"
+            rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+(?:them|(?:his|her|their|the)\s+{_WHO})\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n"
             rf"|\s+(?:at|in|on|inside|outside|near|during)\s+(?:an?|the)\b))"),
-    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"),
-    # "a shooting that claimed two lives", "claimed the lives of three", "two bodies were found"
+    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"
+            rf"|\binjuries\s+to\s+(?P<hurt>{_NUM})\s+{_AGE}{_WHO}\b"),
+    # "a shooting that claimed two lives", "claimed the lives of three", "two bodies were found", "the deaths of 2 teens"
     AnyCase(rf"\bclaimed\s+(?:the\s+)?(?:lives\s+of\s+{_Q}({_NUM})|{_Q}({_NUM})\s+lives)\b"
             rf"|\b(?:found|located|discovered|recovered)\s+{_Q}({_NUM})\s+bodies\b"
-            rf"|\b{_Q}({_NUM})\s+bodies\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:found|located|discovered|recovered|pulled)\b"),
+            rf"|\b{_Q}({_NUM})\s+bodies\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:found|located|discovered|recovered|pulled)\b"
+            rf"|\b(?:deaths|slayings|killings|murders)\s+of\s+{_Q}({_NUM})\s+{_AGE}{_DESCRIBED}{_WHO}\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
     # "the number of people injured ... rose to 55" (an update states the new figure this way)
@@ -312,7 +355,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
-    furniture = [(m.start(), m.end()) for m in _FURNITURE.finditer(text)]
+    furniture = _furniture(text)
 
     def add(start: int, end: int, kind: str, value: float | None, unit=None, role=None) -> None:
         if value is None or any(start < e and s < end for s, e in taken):
@@ -332,6 +375,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         if m.group(0).split()[0] not in _NOT_NAMES and (kin := number_value(m.group("kin"))) is not None:
             add(m.start(), m.end(), "people", kin + 1, None, role_of(m.group("kin_role")))
     for i, pattern in enumerate(PATTERNS):
+        if i == 5 and not _LIVES_OR_BODIES.search(low):
+            continue  # (its number-first alternatives would be tried at every word: a sixth of the rules' time)
         for m in pattern.finditer(text, low):
             unit = None
             if i in (2, 3):  # the count is group 1 before the role, group 2 after it
@@ -339,6 +384,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 if _VAGUE.fullmatch(num) or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) \
                         or (num == "one" and low.endswith("no ", 0, m.start(i - 1))):
                     continue  # "several dead" is no figure; "whether a suspect was arrested" no arrest; "no one was" a zero
+                if re.search(r"\b(?:not|n't|never)\s+(?:yet\s+)?(?:have|has|had)\s+$", low[max(0, m.start() - 20) : m.start()]):
+                    continue  # "police do not have a suspect in custody": a zero, read below
                 if num in ("a", "an", "no"):
                     if not re.search(_WHO + r"|\d-year-old", m.group(0), _F):
                         continue  # "a ... killed" needs a person noun
@@ -353,6 +400,12 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 value, role = number_value(m.group(1)), role_of(m.group(2))
                 if role == "arrested" and re.search(r"\bhad\s+been\b", m.group(0), _F):
                     continue  # someone's past: "had been arrested"
+                if re.match(rf"{_Q}\S+\s+others\b", m.group(0), _F) and re.search(  # (a person's noun or name before: not a verb)
+                        rf"\b(?!(?i:dead|killed|injured|hurt|wounded|shot|arrested|died|dies)\b)(?:[A-Z][a-z][\w'’-]*|(?i:{_PERSON_SG}))\s*(?:,|\s+and)\s*$",
+                        text[max(0, m.start() - 30) : m.start()]):
+                    value += 1  # ("Vikings player, 8 others hurt": nine; not "two dead, 3 others hurt")
+                if re.match(rf"{_Q}\S+\s+or\s+more\b", m.group(0), _F):
+                    unit = AT_LEAST  # "four or more people died"
                 inner = re.match(rf"{_Q}\S+\s+of\s+(?:the|those|these)\s+(\w+)\b(.*)$", m.group(0)[: m.start(2) - m.start()], _F | re.S)
                 if inner and inner.group(1).lower() not in ("a", "an", "no") and number_value(inner.group(1)) is not None \
                         and not re.search(r"\b(?:was|were|is|are|has|have|had)\b", inner.group(2), _F) \
@@ -366,6 +419,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                 if total is not None:
                     add(m.start(), end, "people", total, unit if total == value else None, role)
                 continue
+            elif i == 4 and m.group("hurt"):  # "injuries to five other people"
+                value, role = number_value(m.group("hurt")), "injured"
             elif i == 4:
                 value, role = number_value(m.group(1)), ROLES.get(m.group(3).lower(), "other")
                 if value is not None and m.group("and"):
@@ -406,6 +461,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
         said = re.sub(r",\s*(?:who|whose)\b[^,]*,", ",", m.group(0).lower())
         if (not role or _HYPOTHETICAL.search(low, max(0, m.start() - 12), m.start()) or re.search(r" only (?!minor\b)", said)
                 or _INTENDED.search(low, max(0, m.start() - 24), m.start())
+                or role == "injured" and _NO_INJURY.match(low, m.end())
                 or re.search(r"\bnot\b|n't\b|\bnever\b|\buninjured\b|\bunhurt\b", said)):
             continue
         if m.group("verb") and not m.group("to_hospital") and not m.group("into_custody"):  # "killing his wife, 4 daughters": the list goes on
@@ -557,7 +613,7 @@ def _single_role(m: re.Match) -> str | None:
     groups = m.groupdict()
     if groups.get("turned") is not None or groups.get("arrest") is not None or groups.get("have_custody") is not None:
         return "arrested"
-    if groups.get("death") is not None or groups.get("self_killed") is not None:
+    if any(groups.get(g) is not None for g in ("death", "self_killed", "fatal", "homicide")):
         return "killed"
     if groups.get("verb"):
         verb = groups["verb"].lower()
@@ -580,11 +636,15 @@ def _single_role(m: re.Match) -> str | None:
     return None
 
 
+_STOP = re.compile(r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})[.!?](?=\s)|\n")  # not "U.S.", "Aug.", "Sept."
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence around text[start:end], roughly (an abbreviation may end it early)."""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start))
-    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return left + 1, min(stops) if stops else len(text)
+    """The bounds of the sentence around text[start:end], roughly: a full stop after a capital and up to three
+    letters ("U.S.", "Aug.", "Mr.") ends none (a short name ending a sentence then joins the next one)."""
+    left = max((m.end() for m in _STOP.finditer(text, max(0, start - 600), start)), default=0)
+    stop = _STOP.search(text, end)
+    return left, stop.start() if stop else len(text)
 
 
 # a count of injured given by their condition alone ("two in serious condition", "5 critically"), and an earlier
@@ -597,7 +657,8 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
     """Counts of people in a sentence about the year's tally or another incident get the unit TO_DATE, and a count
     of the hurt that is part of a larger one, or that the same people's deaths later replace ("three victims were
     being treated ... the three died"), the unit PART; someone taken to hospital who is then said to have died is
-    one killed, not one injured, and so is "the victim" taken to hospital where one person was killed."""
+    one killed, not one injured, and so is "the victim" taken to hospital where one person was killed, and a person
+    named as hurt whom another count names as dead."""
     people = [q for q in out if q.kind == "people"]
     for k in range(len(out) - 1, -1, -1):
         q = out[k]
@@ -605,7 +666,9 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
             continue
         start, end = q.span.start - offset, q.span.end - offset
         left, right = _sentence(text, start, end)
-        if _TO_DATE.any_case.search(text, left, right) and not (q.value == 0 and q.role == "arrested"):
+        para = (text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
+        if (_TO_DATE.any_case.search(text, left, right) and not (q.value == 0 and q.role == "arrested")) \
+                or _RETRACTION.search(text, *para):
             # ("So far, no one has been arrested" is about this incident)
             out[k] = Quantity(q.span, q.text, q.kind, q.value, TO_DATE, q.role)
         elif q.role == "injured" and q.unit is None and _PART_OF.search(q.text) and any(
@@ -615,8 +678,11 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
                 d.role == "killed" and d.value == q.value and d.span.start > q.span.end and re.search(r"\bdied\b", d.text, _F)
                 and re.search(r"\b(?:the|all)\s+$", text[max(0, d.span.start - offset - 5) : d.span.start - offset], _F) for d in people):
             out[k] = replace(q, unit=PART)
-        elif q.unit == ONE_PERSON and q.role == "injured" and re.search(r"\bthe\s+victim\b", q.text, _F) and [
-                d.value for d in people if d.role == "killed" and d.span.start < q.span.start and d.unit != TO_DATE][:1] == [1.0] \
+        elif q.unit == ONE_PERSON and q.role == "injured" and (name := re.match(r"(?:[A-Z][\w'’-]+\s+){0,2}?([A-Z][a-z][\w'’-]+)\b(?!\s+[A-Z])", q.text)) \
+                and name.group(1) not in _NOT_NAMES and any(d.role == "killed" and re.search(rf"\b{re.escape(name.group(1))}\b", d.text) for d in people):
+            out[k] = replace(q, role="killed")  # "McCullough suffered a gunshot wound" where "McCullough ... was pronounced dead"
+        elif q.unit == ONE_PERSON and q.role == "injured" and re.search(r"\bthe\s+(?:shooting\s+)?victim\b", q.text, _F) and [
+                d.value for d in people if d.role == "killed" and d.unit != TO_DATE][:1] == [1.0] \
                 and not any(d.role == "injured" and d.span.start < q.span.start for d in people):
             out[k] = replace(q, role="killed")
         elif q.unit == ONE_PERSON and q.role == "injured" and (
