@@ -833,7 +833,7 @@ def eval_quotes(path: Annotated[Path, typer.Argument(help="PolNeAR .tar.xz (brat
 def eval_figures(corpus: Annotated[Path, typer.Argument(help="Articles: JSON lines (gzipped or not) or BASIL's .tar.xz")],
                  labels: Annotated[Path, typer.Argument(help="Hand labels, e.g. benchmarks/labels/figures_gva.json")],
                  errors: Annotated[Optional[Path], typer.Option(help="Write every mismatch here (TSV)")] = None,
-                 split: Annotated[Optional[str], typer.Option(help="Only the labels of this split (dev, test, test2, test3, test4, test5)")] = None) -> None:
+                 split: Annotated[Optional[str], typer.Option(help="Only the labels of this split (dev, test, test2 ... test6)")] = None) -> None:
     """Killed, injured and arrested counts against hand labels: precision and recall per role."""
     from .eval.figures import evaluate
 
