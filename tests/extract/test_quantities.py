@@ -263,3 +263,33 @@ def test_round_five_phrasings():
     assert counts("The suspect's mother was taken to the hospital for an evaluation.") == {}
     assert counts("Dana McBride suffered a gunshot wound to the head. McBride was pronounced dead at 6 p.m.") == {"killed": 1.0}
     assert counts("Medics took the victim to a hospital. The victim was later pronounced dead.") == {"killed": 1.0}
+
+
+def test_round_six_phrasings():
+    """Phrasings the sixth round of figure rules reads (GVA test5's errors, reworded here)."""
+    def counts(text):
+        return people_counts(find_quantities(text, "a"))
+
+    assert counts("Six men are charged with the attempted murders of four teenagers.") == {}
+    assert counts("A man was arrested for the killing of two women in June.") == {"killed": 2.0, "arrested": 1.0}
+    assert counts("Police charged him for Sunday's shootings that killed three people and hospitalized two.") \
+        == {"killed": 3.0, "injured": 2.0}
+    assert counts("The four shootings that wounded 9 people this month were in one ward.") == {}
+    assert counts("The third and final suspect in the killing is now in police custody.") == {"arrested": 3.0}
+    assert counts("All four were shot; Dana Cole and Lee Park, 19, died.") == {"killed": 2.0}
+    assert counts("One of the victims was pronounced deceased at the scene.") == {"killed": 1.0}
+    assert counts("Boy, 4, kills himself with a loaded gun\nMore text.") == {"killed": 1.0}
+    assert counts("Man Shot To Death In Elm Park\nMore text.") == {"killed": 1.0}
+    assert counts("The teen who fired the gun was not in custody.") == {"arrested": 0.0}
+    assert counts("She was taken to Elm Hospital, where she succumbed to her injuries.") == {"killed": 1.0}
+    assert counts("A woman was shot. She was taken to County Hospital where she was later pronounced deceased.") == {"killed": 1.0}
+    assert counts("The victim went to County General Hospital with a wound to the arm.") == {"injured": 1.0}
+    assert counts("Deputies said he had warrants out for his arrest.") == {}
+    assert counts("Police are investigating the fatal shooting of one man and the wounding of two other men.") \
+        == {"killed": 1.0, "injured": 2.0}
+    assert counts("The gunfire killed a boy and left a man in critical condition.") == {"injured": 1.0, "killed": 1.0}
+    assert counts("Two of the men suffered minor injuries and another was taken to the hospital in critical condition.") \
+        == {"injured": 3.0}
+    assert counts("Four victims are in noncritical condition.") == {"injured": 4.0}
+    # a number is no count of people through "the" ("Channel 3 News the man died")
+    assert counts("He told Channel 3 News the man died in his arms.") == {}

@@ -72,7 +72,7 @@ class ExtractConfig:
     tag_below: float = 0.7
     max_parse_chars: int = 60_000  # ~10,000 words, a long feature; longer pages are mostly chrome or a collection
     # The rules' own revision: bump it when a component's code changes its output.
-    revision: str = "2026-12-03e"
+    revision: str = "2026-12-03f"
     batch_size: int = 32  # (how many articles of one language are parsed together: speed only, not the output)
 
     @property

@@ -46,7 +46,7 @@ _SHOT_THEN = (r"(?:(?:shot|stabbed|struck)(?:\s+by\s+(?:a\s+)?(?:bullets?|gunfir
               r"\s+(?:were|are)\s+(?:(?:all|also|later|each)\s+)*|(?:\s+and)?\s+(?:(?:were|was)\s+)?))?")
 # up to two words describing people between a count and its noun ("five fallen Dallas-area officers"): not a verb,
 # a number, an ordinal or a span of time ("four days three people dead" is no count of four)
-_DESCRIBED = (r"(?:(?!(?:were|was|are|is|have|has|had|and|or|of|in|at|on|more|times|days?|hours?|weeks?|months?|years?"
+_DESCRIBED = (r"(?:(?!(?:were|was|are|is|have|has|had|and|or|of|in|at|on|the|a|an|this|that|these|those|his|her|their|its|more|times|days?|hours?|weeks?|months?|years?"
               r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+\w*|" + "|".join(NUM_WORDS) + r")\b)"
               r"[a-z][a-z'-]*\s+){0,2}?")
 # people listed in apposition between a count and its verb, set off by commas or dashes: ", a 25-year-old man, a
@@ -55,14 +55,16 @@ _LIST = r"(?:,|\s+--|\s*[–—])\s+(?:an?|one|two|three|four|five|including|age
 _TO_HOSPITAL = (r"\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
                 r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))|\s+to\s+(?:[\w.'’-]+\s+){1,3}?for\s+treatment\b")
 _HOSPITAL = rf"(?:taken|rushed|transported|transferred|airlifted|flown|driven){_TO_HOSPITAL}"
-_CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
+_CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical|non-?critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
 _WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threatening|life[\s-]threatening|non-critical)\s+)+(?:gunshot\s+)?(?:injuries|wounds?)"
 _ROLE_AFTER = (r"(killed|dead|died|slain|injured|wounded|hurt|arrested|detained|missing|hospitali[sz]ed"
-               r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+dead"
+               r"|fatally\s+(?:shot|wounded|injured|stabbed)|shot\s+to\s+death|(?:found|pronounced|declared)\s+(?:dead|deceased)"
                rf"|{_CONDITION}|{_HOSPITAL}|suffered\s+(?:from\s+)?(?:[\w-]+\s+){{0,3}}?(?:wounds?|injuries)"
                rf"|{_WITH_INJURIES}|survived|grazed|treated\s+(?:and\s+released|for\s+(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds?))|(?:arrived|showed\s+up)\s+at\s+(?:[\w.'’-]+\s+){{0,3}}?hospitals?"
                r"|taken\s+into\s+(?:police\s+)?custody|in\s+(?:police\s+)?custody|in\s+jail"
                r"|expected\s+to\s+(?:recover|survive|be\s+(?:ok|okay|fine|all\s+right)))")
+# one more of the same role after a count: "... and another was taken to the hospital in critical condition"
+_ANOTHER = AnyCase(rf"\s*,?\s+(?:and|while)\s+(?:an)?other(?:\s+(?:man|woman|person|victim|teen|boy|girl))?\s+(?:was|is)\s+(?:also\s+)?{_ROLE_AFTER}")
 _F = re.IGNORECASE
 ONE_PERSON = "one person"  # the unit of a count read from a single person told of ("a man was killed")
 AT_LEAST = "at least"  # the unit of a count a word implies, not states: "a murder-suicide" is two dead or more
@@ -74,7 +76,7 @@ PART = "part"  # the unit of a count that is part of a larger one before it: "Fo
 def role_of(phrase: str) -> str:
     """The role a role phrase names: "shot to death" killed, "in critical condition" injured, "in custody" arrested."""
     p = phrase.lower()
-    if re.search(r"kill|dead|death|die[ds]|slain|murder|fatal", p):
+    if re.search(r"kill|dead|death|die[ds]|slain|murder|fatal|deceased", p):
         return "killed"
     if re.search(r"custody|surrender|jail|detention|juvenile\s+hall", p) or p.startswith(
             ("arrest", "detain", "booked", "under arrest", "apprehended", "placed under arrest", "turned", "in jail",
@@ -95,7 +97,7 @@ _PERSON_SG = (r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|vi
               r"|juvenile|male|female|youth|bystander|clerk|employee|customer|passenger|pedestrian|homeowner|neighbor|relative"
               r"|senior|junior|freshman|sophomore|veteran|worker|teacher|guard|carrier|partygoer)")
 _SG_ROLE = (r"(?P<role>shot\s+(?:and\s+)?killed|shot\s+dead|shot\s+to\s+death|killed|slain|murdered|fatally\s+(?:shot|wounded|injured|stabbed)"
-            r"|(?:pronounced|found|declared)\s+dead|dead"
+            r"|(?:pronounced|found|declared)\s+(?:dead|deceased)|dead"
             r"|(?:shot\s+and\s+)?(?:critically\s+|seriously\s+|badly\s+|severely\s+)?(?:injured|wounded|hurt)|hospitali[sz]ed"
             rf"|(?:listed\s+)?{_CONDITION}|(?:shot\s+and\s+)?{_HOSPITAL}"
             rf"|recovering|{_WITH_INJURIES}|in\s+(?:the\s+)?hospital|treated\s+at\s+the\s+scene|locked\s+up"
@@ -115,17 +117,18 @@ _SG_SUBJECT = (rf"\b(?:(?:the|a|an|another|one)\s+(?:[a-z'’-]+\s+){{0,2}}?(?:{
                rf"|(?:the|a|an)\s+{_YEARS_OLD}|(?<![\w-])(?:he|she))")
 _SG_APPOSITION = r"(?:\s*,\s*(?:\d{1,3}|age\s+\d{1,3}|of\s+[^,.]{1,40}|[\w.'’-]+(?:\s+[\w.'’-]+){0,5})(?:\s*,\s*(?:of\s+[^,.]{1,40}|\d{1,3}))?\s*,)?"
 _SINGLE = AnyCase(rf"{_SG_SUBJECT}(?:\s*,?\s+(?:who|whose)\b[^,.]{{0,80}}?,?|\s+(?:shot|wounded|hit|struck)\s+(?:in|on|at|near|outside|inside|during)\b[^,.]{{0,60}}?(?=\s+(?:was|is|remains|remained)\b))?{_SG_APPOSITION}(?:\s+|(?=['’]s\s))(?:{_SG_VERB}(?:shot\s+(?:in|on)\s+(?:the|his|her)\s+(?:[\w-]+\s+){{1,2}}?and\s+)?{_SG_ROLE}|{_SUFFERED}"
-                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested|surrendered)\b)"
+                  r"|(?:later\s+|has\s+|had\s+)?(?P<died>died)\b|(?P<bare>killed|slain|wounded|injured|arrested|surrendered)\b"
+                  rf"|(?P<went>went|walked|drove\s+(?:himself|herself))(?:\s+\w+)?{_TO_HOSPITAL})"
                   rf"|(?:{_SG_SUBJECT}|\b(?:his|her|their)\s+(?:{_YEARS_OLD}\s+)?{_PERSON_SG})['’]s\s+(?:injuries|injury|wounds?)\s+(?:were|are|was|is|appeared?|do|did)\b(?P<own_injuries>)"
                   r"|\bturned\s+(?:himself|herself)\s+in(?P<turned>)"
                   # "killing his girlfriend", "wounding him", "the death of a 22-year-old man", "claimed the life of", "his arrest"
                   # ("the death of" only of someone new to the reader: "the death of her wife" years ago is no toll)
                   rf"|\b(?:(?:shooting|stabbing)\s+)?death\s+of\s+(?:an?\s+(?:(?:[a-z'’-]+\s+){{0,2}}?(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|\d{{1,3}}-year-old)|\d{{1,3}}-year-old)\b(?P<death>)"
-                  rf"|\bfatal\s+shooting\s+of\s+(?:an?\s+)?(?:{_YEARS_OLD}\s+)?{_PERSON_SG}\b(?P<fatal>)|\bhomicide\s+victim\b(?!s)(?P<homicide>)"
+                  rf"|\bfatal\s+shooting\s+of\s+(?:an?\s+|one\s+)?(?:{_YEARS_OLD}\s+)?{_PERSON_SG}\b(?P<fatal>)|\bhomicide\s+victim\b(?!s)(?P<homicide>)"
                   rf"|\b(?P<verb>killing|killed|wounding|injuring|shooting\s+and\s+killing|killing\s+of|murder\s+of|slaying\s+of|claimed\s+the\s+life\s+of"
                   rf"|rushed|took|taken|transported|detained|arrested)\s+(?:(?:his|her|their|the|a|an)\s+(?:[a-z'’-]+\s+){{0,2}}?"
                   rf"(?:\d{{1,3}}-year-old\s+)?{_PERSON_SG}|(?:a|an)\s+\d{{1,3}}-year-old|\d{{1,3}}-year-old\s+(?:[a-z'’-]+\s+){{0,2}}?{_PERSON_SG}|him|her)\b(?P<to_hospital>{_TO_HOSPITAL})?(?P<into_custody>\s+into\s+(?:police\s+)?custody)?"
-                  r"|\b(?:his|her)\s+arrest\b(?P<arrest>)"
+                  r"|(?<!for\s)(?<!to\s)\b(?:his|her)\s+arrest\b(?P<arrest>)"
                   r"|\b(?:have|has|had)\s+(?:(?:a|an|one|the)\s+(?:[\w'-]+\s+){0,4}?|him\s+|her\s+)in\s+custody(?P<have_custody>)"
                   r"|\b(?:fatally\s+shoots?|fatally\s+shot|shoots?\s+and\s+kills?)\s+(?:himself|herself)\b(?P<self_killed>)")
 # A headline's lone person: "Boy, 17, killed in Plymouth shooting", "Teen shot, killed", "Armed suspect dies"
@@ -136,7 +139,7 @@ _HEADLINE = AnyCase(rf"(?:^|\n)[ \t]*(?:[\w'’ ]{{1,30}}:\s+)?(?:[a-z'’.-]+\s
                     r"(?:(?:is|was)\s+)?(?:shot,?\s+(?:and\s+)?|accidentally\s+)?"
                     r"(?P<role>killed|dead|dies|died|slain|fatally\s+(?:shot|wounded|stabbed)|injured|wounded|hurt|hospitali[sz]ed|arrested|detained|booked|in\s+custody|surrender(?:s|ed)"
                     r"|(?:in\s+)?critical(?:\s+condition)?"
-                    r"|fatally\s+shoots?\s+(?:himself|herself)|suffers\s+(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))\b")
+                    r"|fatally\s+shoots?\s+(?:himself|herself)|kills\s+(?:himself|herself)|shot\s+to\s+death|suffers\s+(?:[\w-]+\s+){0,3}?(?:wounds?|injuries|injury))\b")
 # ... and a headline's second clause: "Woman fatally shot after hike, man arrested"
 _HEADLINE_TAIL = AnyCase(r",\s+(?:another\s+|a\s+)?(?:man|woman|teen|suspect|boy|girl)\s+"
                          r"(?P<role>arrested|killed|dead|injured|wounded|hurt|in\s+custody)\b")
@@ -159,10 +162,21 @@ def _furniture(text: str) -> list[tuple[int, int]]:
     if (more := _MORE_STORIES.search(text)) is not None:
         spans.append((more.start(), len(text)))
     paragraphs = [(m.start(), m.end(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text)]
-    doubled = [((s0, e0), (s1, e1)) for (s0, e0, a), (s1, e1, b) in zip(paragraphs[1:], paragraphs[2:]) if a == b and len(a) > 40]
+    doubled = [((s0, e0), (s1, e1), a) for (s0, e0, a), (s1, e1, b) in zip(paragraphs[1:], paragraphs[2:]) if a == b and len(a) > 40]
     if len(doubled) >= 2:  # (a list: one doubled paragraph is a caption or the title again, and may hold the toll)
-        spans += [span for pair in doubled for span in pair]
+        # ... of other stories: a doubled paragraph that shares a word with the title is this story's (some pages
+        # print every paragraph twice)
+        title = _content_words(paragraphs[0][2]) if paragraphs else set()
+        spans += [span for a, b, words in doubled if not _content_words(words) & title for span in (a, b)]
     return spans
+
+
+_COMMON = frozenset("""shooting shootings police killed charged arrested injured wounded people after their about there
+which would could should other""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in _COMMON}
 
 
 # "a third victim has died", "arrested a 4th suspect": the ordinal is the count so far
@@ -170,7 +184,8 @@ _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth s
 _ORDINAL = AnyCase(r"\b(?:a|the)\s+(?P<ord>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:person|man|woman|victim|child|teen|teenager|boy|girl|student)\b[^.;]{0,120}?\b(?:has\s+died|died|dies)\b"
                    r"|\b(?:arrested|charged)(?:\s+and\s+\w+)?\s+(?:a|the)\s+(?P<ord_a>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\b"
-                   r"|\b(?:a|the)?\s*(?P<ord_b>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+suspect\s+(?:has\s+been\s+|was\s+)?arrested\b")
+                   r"|\b(?:a|the)?\s*(?P<ord_b>second|third|fourth|fifth|2nd|3rd|4th|5th)\s+(?:and\s+final\s+)?suspect\s+(?:(?:has\s+been\s+|was\s+)?arrested"
+                   r"|[^.;]{0,60}?\b(?:is|was)\s+(?:now\s+)?in\s+(?:police\s+)?custody)\b")
 # "a double murder-suicide": three dead
 _MULTIPLE = AnyCase(r"(?<!attempted\s)\b(?:(?P<times>double|triple|quadruple)\s+)?(?P<what>murder-suicide|murder|homicide|slaying|killing|fatal\s+shooting)s?\b")
 _TIMES = {"double": 2, "triple": 3, "quadruple": 4}
@@ -207,12 +222,13 @@ _ZEROS = [
              r"|\bno\s+arrests\s+(?:yet|so\s+far)\b"
              r"|\bthere\s+(?:have|has|had)\s+been\s+no\s+arrests\b|\bthere\s+(?:were|are|was)\s+no\s+arrests\b"
              r"|\b(?:do|does|did)\s+not\s+(?:yet\s+)?have\s+(?:a|any)\s+(?:suspects?|one)\s+in\s+custody|\bhave\s+no\s+(?:suspects?|one)\s+in\s+custody"
+             r"|\bthe\s+(?:suspect|shooter|gunman|teen|man|woman|boy|girl)\b[^.;]{0,60}?\b(?:is|was)\s+not\s+(?:yet\s+)?in\s+(?:police\s+)?custody"
              r"|\b(?:the|a)\s+(?:suspects?|shooters?|gunm[ae]n|killers?)\b[^.;]{0,80}?\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+"
              r"(?:arrested|taken\s+into\s+custody|apprehended|caught)\b"), "arrested"),
     (AnyCase(r"\b(?:there\s+(?:are|were|was)\s+)?no\s+(?:reported\s+)?fatalities\b|\bno\s+one\s+(?:was|were)\s+killed\b"), "killed"),
     (AnyCase(r"\bno\s+injuries\s+(?:were|have\s+been)\s+reported\b|\bno\s+one\s+(?:was|were)\s+(?:injured|hurt)\b"), "injured"),
 ]
-_LIVES_OR_BODIES = re.compile(r"\blives\b|\bbodies\b|\b(?:deaths|slayings|killings|murders)\s+of\b")
+_LIVES_OR_BODIES = re.compile(r"\blives\b|\bbodies\b|\b(?:deaths|slayings|killings|killing|murders|murder)\s+of\b")
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if|until|unless)\s+$")  # just before a count: no count
 _NO_INJURY = re.compile(r"\s+(?:for\s+(?:an?\s+|a\s+mental\s+|a\s+psychiatric\s+)?(?:evaluation|observation)|as\s+a\s+precaution)")  # taken to hospital, not hurt
 _INTENDED = re.compile(r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|attempted|(?:tried|trying|failed|failing|threatened)\s+to)\s+(?:the\s+)?$")  # "plan the murder of his wife"
@@ -229,7 +245,7 @@ _TO_DATE = AnyCase(r"\b(?:this\s+year|so\s+far|to\s+date|year-to-date|since\s+ja
                    r"|in\s+(?:19|20)\d\d\s+alone|in\s+\w+\s+alone|\d+(?:st|nd|rd|th)\s+(?:homicide|murder|killing|shooting|fatal)|homicides?\s+in\s+(?:19|20)\d\d"
                    r"|in\s+(?:19|20)\d\d(?=,)|(?:comes|came|began|begins|started|starts)\s+(?:[\w-]+\s+){0,3}?after"
                    r"|between\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d,?\s+and\s+(?:\w+,?\s+){0,2}(?:19|20)\d\d|each\s+year|every\s+year|per\s+year|annually"
-                   r"|(?:shootings|homicides|incidents)\s+that\s+(?:have\s+)?(?:wounded|injured|killed|left)"
+                   r"|(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|separate)\s+(?:separate\s+)?(?:shootings|homicides|incidents)\s+that\s+(?:have\s+)?(?:wounded|injured|killed|left)"
                    r"|since\s+(?:[a-z]+\.?\s+(?:\d{1,2},?\s+)?)?(?:19|20)\d\d"
                    r")\b")
 PATTERNS = [
@@ -241,16 +257,16 @@ PATTERNS = [
     # victims died"
     AnyCase(rf"\b{_Q}({_NUM})(?:\s+or\s+more)?\s+(?:of\s+(?:the|those|these)\s+(?:[a-z-]+\s+)?{_AGE}{_WHO}|{_AGE}{_DESCRIBED}{_WHO}|{_AGE}{_WHO}?)\s*(?:,[^,.]{{0,40}},\s*|{_LIST})?(?:(?:were|was|have been|has been|had been|have|has|are|is|got|being|later|found|all|who|that|remain|remained|remains|also)\s+)*{_SHOT_THEN}{_ROLE_AFTER}\b"),
     # "killing two", "wounding three others", "left one dead" (the number after the role)
-    AnyCase(rf"\b(killing|killed|kills|wounding|wounded|wounds|injuring|injured|injures|arrested|arrests?|detained)\s+{_Q}({_NUM})"
+    AnyCase(rf"\b(killing|killed|kills|wounding|wounded|wounds|injuring|injured|injures|hospitali[sz]ed|hospitali[sz]ing|arrested|arrests?|detained)\s+(?:of\s+)?{_Q}({_NUM})"
             rf"(?:[ \t]+(?:[\w'-]+[ \t]+){{0,3}}?{_AGE}{_WHO}\b|\s+of\s+(?:them|(?:his|her|their|the)\s+{_WHO})\b|(?=\s*(?:[.,;]|and\b|before\b|after\b|when\b|$)|[ \t]*\n"
             rf"|\s+(?:at|in|on|inside|outside|near|during)\s+(?:an?|the)\b))"),
-    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt)\b"
+    AnyCase(rf"\bleft\s+({_NUM})\s+{_AGE}{_WHO}?(?P<and>\s+and\s+(?:an?\s+)?{_AGE}{_WHO})?\s*(dead|injured|wounded|hurt|{_CONDITION})\b"
             rf"|\binjuries\s+to\s+(?P<hurt>{_NUM})\s+{_AGE}{_WHO}\b"),
     # "a shooting that claimed two lives", "claimed the lives of three", "two bodies were found", "the deaths of 2 teens"
     AnyCase(rf"\bclaimed\s+(?:the\s+)?(?:lives\s+of\s+{_Q}({_NUM})|{_Q}({_NUM})\s+lives)\b"
             rf"|\b(?:found|located|discovered|recovered)\s+{_Q}({_NUM})\s+bodies\b"
             rf"|\b{_Q}({_NUM})\s+bodies\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:found|located|discovered|recovered|pulled)\b"
-            rf"|\b(?:deaths|slayings|killings|murders)\s+of\s+{_Q}({_NUM})\s+{_AGE}{_DESCRIBED}{_WHO}\b"),
+            rf"|(?<!attempted\s)\b(?:deaths|slayings|killings|killing|murders|murder)\s+of\s+{_Q}({_NUM})\s+{_AGE}{_DESCRIBED}{_WHO}\b"),
     AnyCase(rf"\bdeath toll\s+(?:has\s+|had\s+)?(?:rose|risen|rises|climbed|climbs|jumped|reached|stands|stood|is|was|of)"
                rf"(?:\s+(?:to|at))?\s+{_Q}(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b"),
     # "the number of people injured ... rose to 55" (an update states the new figure this way)
@@ -404,6 +420,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
                         rf"\b(?!(?i:dead|killed|injured|hurt|wounded|shot|arrested|died|dies)\b)(?:[A-Z][a-z][\w'’-]*|(?i:{_PERSON_SG}))\s*(?:,|\s+and)\s*$",
                         text[max(0, m.start() - 30) : m.start()]):
                     value += 1  # ("Vikings player, 8 others hurt": nine; not "two dead, 3 others hurt")
+                if (more := _ANOTHER.any_case.match(text, m.end())) is not None and role_of(more.group(1)) == role:
+                    value += 1  # ("... and another was taken to the hospital in critical condition")
                 if re.match(rf"{_Q}\S+\s+or\s+more\b", m.group(0), _F):
                     unit = AT_LEAST  # "four or more people died"
                 inner = re.match(rf"{_Q}\S+\s+of\s+(?:the|those|these)\s+(\w+)\b(.*)$", m.group(0)[: m.start(2) - m.start()], _F | re.S)
@@ -422,7 +440,7 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
             elif i == 4 and m.group("hurt"):  # "injuries to five other people"
                 value, role = number_value(m.group("hurt")), "injured"
             elif i == 4:
-                value, role = number_value(m.group(1)), ROLES.get(m.group(3).lower(), "other")
+                value, role = number_value(m.group(1)), role_of(m.group(3))
                 if value is not None and m.group("and"):
                     value += 1  # "left a man and woman dead"
             elif i == 5:  # lives claimed, bodies found
@@ -489,6 +507,8 @@ def find_quantities(text: str, article_id: str, offset: int = 0) -> list[Quantit
             add(m.start(), m.end(), "people", 2.0, None, role_of(m.group("pair_role")))
             continue
         elif m.group("pair"):
+            if m.group("died"):
+                add(m.start(), m.end(), "people", 2.0, None, "killed")  # "Mackey and Ishmael Haywood, 20, died"
             continue  # "X and Y was": not a count
         else:
             role = _single_role(m)
@@ -622,7 +642,7 @@ def _single_role(m: re.Match) -> str | None:
         if verb.startswith(("wounding", "injuring")):
             return "injured"
         return "arrested" if verb.startswith(("detained", "arrested")) else "killed"
-    if groups.get("suffered") or groups.get("own_injuries") is not None:
+    if groups.get("suffered") or groups.get("own_injuries") is not None or groups.get("went"):
         return "injured"
     if groups.get("died"):
         return "killed"
@@ -687,11 +707,12 @@ def _mark_tallies_and_deaths(text: str, out: list[Quantity], offset: int) -> Non
             out[k] = replace(q, role="killed")
         elif q.unit == ONE_PERSON and q.role == "injured" and (
                 (re.search(r"hospital|condition|medical\s+cent|trauma\s+cent", q.text, _F) or not re.search(r"\b(?:was|is|has\s+been)\b", q.text, _F))
-                and re.search(r"\b(?:died|dead|death|killed|deceased)\b", text[end:right], _F)
+                and re.search(r"\b(?:died|dead|death|killed|deceased|succumbed)\b", text[end:right], _F)
                 or re.search(r"\bdied\s+(?:shortly\s+|soon\s+)?after\s+$", text[left:start], _F)
-                or re.match(r"\.?\s*(?:He|She)\s+(?:later\s+|since\s+|has\s+since\s+|subsequently\s+|then\s+)?died\b", text[right:right + 60])):
+                or re.match(r"\.?\s*(?:He|She)\b[^.]{0,120}?\b(?:died|pronounced\s+(?:dead|deceased)|succumbed)\b", text[right:right + 160])):
             # "taken to hospital, where he died", "the man injured last week died", "died shortly after he was taken
-            # to hospital", "... in critical condition. He died at 4:25 a.m.": one dead, not one hurt
+            # to hospital", "... in critical condition. He died at 4:25 a.m.", "... She was transported to X Hospital
+            # where she was later pronounced deceased": one dead, not one hurt
             out[k] = replace(q, role="killed")
 
 
