@@ -3,6 +3,11 @@ from __future__ import annotations
 from newsprism.extract.quantities import AT_LEAST, find_quantities, people_counts
 
 
+def counts(text):
+    """newsprism's figure per role for a text, as a story's comparison takes it."""
+    return people_counts(find_quantities(text, "a"))
+
+
 def q(text):
     return [(x.kind, x.value, x.role or x.unit) for x in find_quantities(text, "a")]
 
@@ -92,9 +97,6 @@ def test_what_is_no_count_of_people():
 
 
 def test_counts_that_go_on_and_counts_told_as_words():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("He is accused of killing his wife and two daughters.") == {"killed": 3.0}
     assert counts("The gunman killed a clerk and injured a customer and two others before fleeing.") == {"killed": 1.0, "injured": 3.0}
     assert counts("The standoff ended with the father killing his 4-year-old son and then taking his own life.") == {"killed": 2.0}
@@ -107,9 +109,6 @@ def test_counts_that_go_on_and_counts_told_as_words():
 
 
 def test_custody_surrender_and_light_injuries():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("A 30-year-old man was taken into police custody on Sunday.") == {"arrested": 1.0}
     assert counts("The suspect surrendered to police on Friday.") == {"arrested": 1.0}
     assert counts("The boy had minor injuries to his thigh and is expected to be OK.") == {"injured": 1.0}
@@ -117,9 +116,6 @@ def test_custody_surrender_and_light_injuries():
 
 
 def test_negated_and_implied_counts():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     # "no one" is a stated zero, never "one"
     assert counts("Four men were wounded. No one was in custody Wednesday night.") == {"injured": 4.0, "arrested": 0.0}
     assert counts("The investigation is ongoing and no one has been detained for the incident yet.") == {"arrested": 0.0}
@@ -131,9 +127,6 @@ def test_negated_and_implied_counts():
 
 
 def test_counts_joined_and_counted_with_kin():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("Two men were in critical condition and two others injured after being shot.") == {"injured": 4.0}
     assert counts("Lee and her three children were shot dead by her companion.") == {"killed": 4.0}
     assert counts("Police say gangs are behind mass shooting that killed 1, wounded 7\nOne person was killed.") == \
@@ -142,9 +135,6 @@ def test_counts_joined_and_counted_with_kin():
 
 
 def test_one_person_in_more_phrasings():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("The 9 year old boy is recovering at UT Medical Center.") == {"injured": 1.0}
     assert counts("Her 4-year-old sister's injuries were non-life threatening.") == {"injured": 1.0}
     assert counts("Officers located a suspect and took him into custody.") == {"arrested": 1.0}
@@ -161,9 +151,6 @@ def test_one_person_in_more_phrasings():
 
 
 def test_other_incidents_and_page_furniture_are_no_toll():
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("Four people were shot at the bar. This all comes after a person was killed outside it in November.") == {}
     assert counts("A boy, 2, shot himself. In 2015, at least four kids died in Harris County in accidental shootings.") == {}
     assert counts("Officer shot in Elm Street stop\n\n0:50 One dead after shooting involving officer\n") == {}
@@ -172,9 +159,6 @@ def test_other_incidents_and_page_furniture_are_no_toll():
 
 def test_round_four_phrasings():
     """Phrasings the fourth round of figure rules reads (GVA test3's errors, reworded here)."""
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     # counts with the people listed between the number and the verb, or a part named from a group
     assert counts("Two victims, a 30-year-old man and a 41-year-old woman, were taken to a hospital.") == {"injured": 2.0}
     assert counts("All four victims -- a girl shot in the hand, two men and a woman -- were taken to hospitals.") == {"injured": 4.0}
@@ -220,9 +204,6 @@ def test_round_four_phrasings():
 
 def test_round_five_phrasings():
     """Phrasings the fifth round of figure rules reads (GVA test4's errors, reworded here)."""
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     # page furniture: a list of other stories, teaser paragraphs printed twice
     assert counts("A man was shot dead Sunday.\n\nMore stories you may like\n\nFire kills 3 in Elm City. Three people died.") \
         == {"killed": 1.0}
@@ -267,9 +248,6 @@ def test_round_five_phrasings():
 
 def test_round_six_phrasings():
     """Phrasings the sixth round of figure rules reads (GVA test5's errors, reworded here)."""
-    def counts(text):
-        return people_counts(find_quantities(text, "a"))
-
     assert counts("Six men are charged with the attempted murders of four teenagers.") == {}
     assert counts("A man was arrested for the killing of two women in June.") == {"killed": 2.0, "arrested": 1.0}
     assert counts("Police charged him for Sunday's shootings that killed three people and hospitalized two.") \

@@ -8,9 +8,11 @@ In English a single person told of with a role counts one ("a 17-year-old was sh
 was arrested", "the suspect is in custody"): such a count has the unit ``ONE_PERSON``, and a number stated
 outright leads before it (``lead_order``). A count in a sentence about the year's tally ("the city's 300th
 homicide", "killed so far this year") or about another incident ("in 2015, four children died") has the unit
-``TO_DATE`` and never leads: it is not the incident's toll. A count a word implies ("a murder-suicide": two dead or
-more) has the unit ``AT_LEAST`` and leads, like one person told of, only after numbers stated outright; neither
-contradicts another report's toll. Lines of page furniture (a video list, related links) count nothing.
+``TO_DATE`` and never leads: it is not the incident's toll; nor does a count that is part of a larger one before it
+("Four people shot, two in serious condition": unit ``PART``). A count a word implies ("a murder-suicide": two dead
+or more; "three of the men", "four or more") has the unit ``AT_LEAST`` and leads, like one person told of, only
+after numbers stated outright; neither contradicts another report's toll. Page furniture (a video list, related
+links, a list of other stories and its teasers) counts nothing.
 """
 
 from __future__ import annotations
