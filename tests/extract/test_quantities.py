@@ -271,3 +271,9 @@ def test_round_six_phrasings():
     assert counts("Four victims are in noncritical condition.") == {"injured": 4.0}
     # a number is no count of people through "the" ("Channel 3 News the man died")
     assert counts("He told Channel 3 News the man died in his arms.") == {"killed": 1.0}  # (one, not three)
+
+
+def test_taken_for_treatment_needs_its_verb():
+    # "for treatment" stands for a hospital after a verb of taking, and only after one
+    assert counts("A man was flown to St. Mary's for treatment.") == {"injured": 1.0}
+    assert counts("Two men were  to St. Mary's for treatment.") == {}

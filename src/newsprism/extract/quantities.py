@@ -53,8 +53,9 @@ _DESCRIBED = (r"(?:(?!(?:were|was|are|is|have|has|had|and|or|of|in|at|on|the|a|a
 # people listed in apposition between a count and its verb, set off by commas or dashes: ", a 25-year-old man, a
 # 26-year-old man, and a 33-year-old man," or " -- a 16-year-old boy shot in the leg, ... --"
 _LIST = r"(?:,|\s+--|\s*[–—])\s+(?:an?|one|two|three|four|five|including|ages?|aged|all|both|\d{1,3})\b[^.;]{0,160}?(?:,|--|[–—])\s*"
-_TO_HOSPITAL = (r"\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
-                r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))|\s+to\s+(?:[\w.'’-]+\s+){1,3}?for\s+treatment\b")
+# (one group: where it is spliced after a verb, the verb must govern both ways of saying it)
+_TO_HOSPITAL = (r"(?:\s+(?:by\s+(?:ambulance|helicopter|medics|paramedics|private\s+vehicle|car)\s+)?to\s+(?:[\w.'’-]+\s+){0,3}?"
+                r"(?:hospitals?|medical\s+cent(?:er|re)|trauma\s+cent(?:er|re))|\s+to\s+(?:[\w.'’-]+\s+){1,3}?for\s+treatment\b)")
 _HOSPITAL = rf"(?:taken|rushed|transported|transferred|airlifted|flown|driven){_TO_HOSPITAL}"
 _CONDITION = r"in\s+[\"“']?(?:critical|serious|stable|fair|good|grave|extremely\s+critical|non-?critical)(?:\s+but\s+stable)?[\"”']?\s+condition"
 _WITH_INJURIES = r"with\s+(?:(?:serious|minor|critical|severe|non-life[\s-]threatening|life[\s-]threatening|non-critical)\s+)+(?:gunshot\s+)?(?:injuries|wounds?)"
