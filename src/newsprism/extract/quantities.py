@@ -169,7 +169,7 @@ def _furniture(text: str) -> list[tuple[int, int]]:
         # ... of other stories: a doubled paragraph that shares a word with the title is this story's (some pages
         # print every paragraph twice)
         title = _content_words(paragraphs[0][2]) if paragraphs else set()
-        spans += [span for a, b, words in doubled if not _content_words(words) & title for span in (a, b)]
+        spans += [span for first, second, para in doubled if not _content_words(para) & title for span in (first, second)]
     return spans
 
 
